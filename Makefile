@@ -1,0 +1,40 @@
+# credstack: `make demo` runs the main job, `make test` runs the whole test suite.
+# Both install what they need first (a virtualenv in .venv, Node packages for the
+# interoperability tests), so they work on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install install-test demo test lint format
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+interop/node_modules/.installed: interop/package.json interop/package-lock.json
+	npm ci --prefix interop --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: install interop/node_modules/.installed
+
+demo: install
+	$(BIN)/credstack verify examples/micro-credential.signed.json
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-test lint
+	$(BIN)/pytest $(PYTEST_ARGS)

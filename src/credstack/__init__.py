@@ -1,0 +1,3 @@
+"""credstack: a self-hostable micro-credential platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""JSON-LD for the trust core: pinned contexts, RDF conversion, canonicalization."""
