@@ -1,0 +1,1 @@
+"""Keys and identifiers: Multikey, did:key, did:web and verification method retrieval."""
