@@ -1,0 +1,1 @@
+"""VC Data Integrity proofs: the EdDSA cryptosuites and the add/verify proof algorithms."""

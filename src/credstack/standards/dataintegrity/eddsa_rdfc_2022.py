@@ -1,0 +1,25 @@
+"""The ``eddsa-rdfc-2022`` cryptosuite (vc-di-eddsa §3.3): RDFC-1.0 canonical N-Quads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from credstack.standards.dataintegrity.eddsa import Cryptosuite
+from credstack.standards.jsonld.canonicalization import canonicalize
+from credstack.standards.jsonld.to_rdf import to_rdf
+
+
+def canonical_nquads(document: Mapping[str, Any]) -> bytes:
+    """The RDFC-1.0 canonical N-Quads of a JSON-LD document (safe mode, pinned contexts)."""
+    return canonicalize(to_rdf(document)).encode("utf-8")
+
+
+EDDSA_RDFC_2022 = Cryptosuite(
+    name="eddsa-rdfc-2022", proof_type="DataIntegrityProof", canonicalize=canonical_nquads
+)
+
+# The suite's name before the 2023 rename; same algorithm. Verified, never used to sign.
+EDDSA_2022 = Cryptosuite(
+    name="eddsa-2022", proof_type="DataIntegrityProof", canonicalize=canonical_nquads
+)
