@@ -5,8 +5,10 @@ canonical forms (w3c/vc-di-eddsa TestVectors, 1EdTech OB 3.0 Data Integrity vect
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import random
+import subprocess
 from typing import Any
 
 import pytest
@@ -21,8 +23,9 @@ from credstack.standards.jsonld.canonicalization import (
     canonicalize,
     issued_identifiers,
     relabel,
+    utf16_order_matters,
 )
-from credstack.standards.jsonld.nquads import Quad, literal, parse_nquads
+from credstack.standards.jsonld.nquads import Quad, literal, parse_nquads, serialize_quads
 from tests.shared_data import read_json, read_text, standards_path
 
 SUITE = ("vectors", "w3c-rdf-canon")
@@ -247,3 +250,81 @@ def test_canonicalizing_the_canonical_form_changes_nothing(quads: list[Quad]) ->
     assert canonicalize(parse_nquads(canonical)) == canonical
     labels = issued_identifiers(quads)
     assert canonicalize(relabel(quads, labels)) == canonical
+
+
+# Differential test against jsonld.js's rdf-canonize (Digital Bazaar; 5.0.0 in
+# interop/node_modules, a dependency of jsonld 9.0.0 there).
+_RDF_CANONIZE_SCRIPT = """
+import {pathToFileURL} from 'node:url';
+const {default: canonize} = await import(pathToFileURL(process.argv[1]).href);
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const results = [];
+for (const document of JSON.parse(Buffer.concat(chunks).toString('utf8'))) {
+  const dataset = canonize.NQuads.parse(document);
+  results.push(await canonize.canonize(
+    dataset, {algorithm: 'RDFC-1.0', maxWorkFactor: 3, format: 'application/n-quads'}));
+}
+process.stdout.write(JSON.stringify(results));
+"""
+
+
+def _random_dataset(rng: random.Random) -> list[Quad]:
+    nodes = [f"_:{label}" for label in "abcdefg"[: rng.randint(1, 7)]]
+    nodes += ["<urn:ex:i>", "<urn:ex:\U0001f303>"]
+    literals = ['"v"', '"w"@en', literal("\U0001f303"), literal("\uff5e"), literal("\x01\x7f\b")]
+    return [
+        (
+            rng.choice(nodes),
+            rng.choice(["<urn:ex:p>", "<urn:ex:q>"]),
+            rng.choice(nodes + literals),
+            rng.choice(["", "", rng.choice(nodes)]),
+        )
+        for _ in range(rng.randint(1, 14))
+    ]
+
+
+@pytest.mark.interop
+def test_it_agrees_with_jsonld_js_on_random_datasets() -> None:
+    from tests.interop.digital_bazaar import INTEROP_DIR, require_digital_bazaar
+
+    node = require_digital_bazaar()
+    rng = random.Random(20260115)
+    datasets = [_random_dataset(rng) for _ in range(400)]
+    completed = subprocess.run(
+        [
+            node,
+            "--input-type=module",
+            "-e",
+            _RDF_CANONIZE_SCRIPT,
+            str(INTEROP_DIR / "node_modules" / "rdf-canonize" / "index.js"),
+        ],
+        input=json.dumps([serialize_quads(dataset) for dataset in datasets]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = json.loads(completed.stdout)
+    order_mattered = 0
+    for dataset, theirs in zip(datasets, expected, strict=True):
+        assert canonicalize(dataset, utf16_order=True) == theirs
+        if utf16_order_matters(dataset):
+            order_mattered += canonicalize(dataset) != theirs
+        else:
+            assert canonicalize(dataset) == theirs
+    assert order_mattered > 0  # the sample does reach the case where the orders differ
+
+
+def test_it_sorts_by_code_point_unless_asked_for_jsonld_js_utf16_order() -> None:
+    emoji = ("<urn:ex:s>", "<urn:ex:p>", literal("\U0001f303"), "")
+    fullwidth_tilde = ("<urn:ex:s>", "<urn:ex:p>", literal("\uff5e"), "")
+    assert utf16_order_matters([emoji, fullwidth_tilde])
+    assert not utf16_order_matters([fullwidth_tilde])
+    code_point = canonicalize([emoji, fullwidth_tilde]).splitlines()
+    assert code_point == [
+        '<urn:ex:s> <urn:ex:p> "\uff5e" .',
+        '<urn:ex:s> <urn:ex:p> "\U0001f303" .',
+    ]
+    utf16 = canonicalize([emoji, fullwidth_tilde], utf16_order=True).splitlines()
+    assert utf16 == code_point[::-1]

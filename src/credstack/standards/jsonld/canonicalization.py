@@ -6,17 +6,25 @@ Names follow the specification: canonicalization state, blank node to quads map,
 hash to blank nodes map, identifier issuer, issue identifier, hash first degree quads,
 hash related blank node, hash N-degree quads.
 
-Work bound (§6, "Dataset poisoning"): every invocation of Hash N-Degree Quads and every
-permutation it examines counts as one unit of work; past ``max_work`` units the algorithm
-stops with :class:`CanonicalizationLimitError`. The whole W3C test suite needs at most a
-few hundred units (the "poison" tests 044 to 046 included) and credentials need none, as
-their blank nodes have unique first-degree hashes; the default leaves a wide margin and
-still refuses the suite's 10-node clique (test074) in milliseconds.
+Work bound (§6.1 "Dataset Poisoning"): Hash N-Degree Quads counts its own invocations,
+each related blank node it hashes and each permutation it examines (a permutation also
+costs one unit per 16 identifiers its issuer copy holds), so units track running time
+(about 2 µs each). Past ``max_work`` units the algorithm stops with
+:class:`CanonicalizationLimitError`. The default, 100,000, is 16 times what the W3C
+suite's hardest legitimate tests need (the "poison - evil" tests 044 to 046: 6,156 units)
+and refuses the suite's 10-node clique (test074) in about 0.2 s. Credentials need no
+units at all when, as usual, each blank node has a unique first-degree hash.
+
+Sorting: RDFC-1.0 orders text by Unicode code point. jsonld.js orders by UTF-16 code
+unit, which differs only when a character outside the Basic Multilingual Plane meets
+one in U+E000 to U+FFFF; ``utf16_order=True`` reproduces that for checking signatures
+made by jsonld.js.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -31,10 +39,13 @@ __all__ = [
     "canonicalize",
     "issued_identifiers",
     "relabel",
+    "utf16_order_matters",
 ]
 
 DEFAULT_MAX_WORK = 100_000
 """Units of work allowed per canonicalization (see the module docstring)."""
+
+_SUPPLEMENTARY = re.compile("[\U00010000-\U0010ffff]")
 
 HASH_ALGORITHMS: Mapping[str, Callable[..., Any]] = {
     "sha256": hashlib.sha256,
@@ -93,6 +104,18 @@ class IdentifierIssuer:
         return duplicate
 
 
+def _utf16_code_units(text: str) -> bytes:
+    # Big-endian UTF-16 bytes compare as the code unit sequences do.
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def utf16_order_matters(quads: Iterable[Quad]) -> bool:
+    """True when ``utf16_order`` can change the result: some term holds a character
+    outside the Basic Multilingual Plane, the only case in which UTF-16 code unit order
+    and Unicode code point order disagree."""
+    return any(_SUPPLEMENTARY.search(term) for quad in quads for term in quad)
+
+
 def _is_blank(term: str) -> bool:
     return term[:2] == "_:"
 
@@ -135,11 +158,19 @@ class CanonicalizationState:
     Blank node identifiers are kept with their ``_:`` prefix throughout.
     """
 
-    def __init__(self, quads: Iterable[Quad], *, hash_algorithm: str, max_work: int) -> None:
+    def __init__(
+        self,
+        quads: Iterable[Quad],
+        *,
+        hash_algorithm: str,
+        max_work: int,
+        utf16_order: bool = False,
+    ) -> None:
         if max_work < 0:
             raise ValueError("max_work must not be negative")
         self.hash = _hash_function(hash_algorithm)
         self.max_work = max_work
+        self.sort_key = _utf16_code_units if utf16_order else None
         self.work = 0
         self.quads: list[Quad] = list(dict.fromkeys(quads))
         self.blank_node_to_quads: dict[str, list[Quad]] = {}
@@ -168,8 +199,8 @@ class CanonicalizationState:
         if self.work > self.max_work:
             raise CanonicalizationLimitError(
                 f"canonicalization needs more than {self.max_work} units of work "
-                "(Hash N-Degree Quads calls and permutations); the blank nodes of this "
-                "dataset are too symmetric to canonicalize safely"
+                "(Hash N-Degree Quads calls, related blank nodes and permutations); the "
+                "blank nodes of this dataset are too alike to canonicalize safely"
             )
 
     def run(self) -> IdentifierIssuer:
@@ -224,7 +255,7 @@ class CanonicalizationState:
                 nquads.append(f"{subject} {predicate} {obj} {graph} .\n")
             else:
                 nquads.append(f"{subject} {predicate} {obj} .\n")
-        nquads.sort()
+        nquads.sort(key=self.sort_key)
         result = self.hash(_utf8("".join(nquads)))
         self._first_degree_hashes[reference] = result
         return result
@@ -301,15 +332,22 @@ def _worse(path: str, chosen_path: str) -> bool:
 
 
 def issued_identifiers(
-    quads: Iterable[Quad], *, hash_algorithm: str = "sha256", max_work: int = DEFAULT_MAX_WORK
+    quads: Iterable[Quad],
+    *,
+    hash_algorithm: str = "sha256",
+    max_work: int = DEFAULT_MAX_WORK,
+    utf16_order: bool = False,
 ) -> dict[str, str]:
     """The issued identifiers map of RDFC-1.0 (§4.4.3 step 7 alternate result).
 
     Maps every input blank node label (without ``_:``) to its canonical label (``c14nN``,
-    without ``_:``), in issue order. Raises CanonicalizationLimitError past ``max_work``
-    and ValueError for an unknown hash algorithm.
+    without ``_:``), in issue order. ``utf16_order`` is as for :func:`canonicalize`.
+    Raises CanonicalizationLimitError past ``max_work`` and ValueError for an unknown hash
+    algorithm.
     """
-    issuer = CanonicalizationState(quads, hash_algorithm=hash_algorithm, max_work=max_work).run()
+    issuer = CanonicalizationState(
+        quads, hash_algorithm=hash_algorithm, max_work=max_work, utf16_order=utf16_order
+    ).run()
     return {existing[2:]: issued[2:] for existing, issued in issuer.issued.items()}
 
 
@@ -325,16 +363,25 @@ def relabel(quads: Iterable[Quad], labels: Mapping[str, str]) -> list[Quad]:
 
 
 def canonicalize(
-    quads: Iterable[Quad], *, hash_algorithm: str = "sha256", max_work: int = DEFAULT_MAX_WORK
+    quads: Iterable[Quad],
+    *,
+    hash_algorithm: str = "sha256",
+    max_work: int = DEFAULT_MAX_WORK,
+    utf16_order: bool = False,
 ) -> str:
     """The canonical N-Quads document of the dataset ``quads`` (RDFC-1.0 §4.4).
 
-    Duplicate quads count once; lines are sorted in code point order and each ends in
-    ``"\\n"``. Raises CanonicalizationLimitError when the dataset needs more than
-    ``max_work`` units of work, CanonicalizationError for terms that cannot be encoded,
-    and ValueError for an unknown hash algorithm.
+    Duplicate quads count once; lines are sorted in Unicode code point order and each
+    ends in ``"\\n"``. ``utf16_order=True`` sorts by UTF-16 code units instead, as
+    jsonld.js's rdf-canonize (5.0, issue #52) does, both here and inside Hash First Degree
+    Quads: it exists only to check a signature made that way, and changes nothing unless
+    :func:`utf16_order_matters`. Raises CanonicalizationLimitError when the dataset needs
+    more than ``max_work`` units of work, CanonicalizationError for terms that cannot be
+    encoded, and ValueError for an unknown hash algorithm.
     """
-    state = CanonicalizationState(quads, hash_algorithm=hash_algorithm, max_work=max_work)
+    state = CanonicalizationState(
+        quads, hash_algorithm=hash_algorithm, max_work=max_work, utf16_order=utf16_order
+    )
     canonical = state.run().issued
     lines = []
     for subject, predicate, obj, graph in state.quads:
@@ -348,5 +395,5 @@ def canonicalize(
             lines.append(f"{subject} {predicate} {obj} {graph} .\n")
         else:
             lines.append(f"{subject} {predicate} {obj} .\n")
-    lines.sort()
+    lines.sort(key=state.sort_key)
     return "".join(lines)
