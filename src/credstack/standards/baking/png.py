@@ -27,6 +27,19 @@ from credstack.standards.baking.credential import (
 )
 from credstack.standards.errors import BakingError
 
+__all__ = [
+    "OB2_KEYWORD",
+    "OB3_KEYWORD",
+    "PNG_SIGNATURE",
+    "BakedCredential",
+    "NotBakedError",
+    "bake_png",
+    "is_png",
+    "read_chunks",
+    "unbake_png",
+    "write_chunks",
+]
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB3_KEYWORD = b"openbadgecredential"
 OB2_KEYWORD = b"openbadges"

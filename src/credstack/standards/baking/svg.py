@@ -37,6 +37,16 @@ from credstack.standards.baking.credential import (
 )
 from credstack.standards.errors import BakingError
 
+__all__ = [
+    "OB2_NAMESPACE",
+    "OB3_NAMESPACE",
+    "SVG_NAMESPACE",
+    "BakedCredential",
+    "NotBakedError",
+    "bake_svg",
+    "unbake_svg",
+]
+
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 OB2_NAMESPACE = "http://openbadges.org"
