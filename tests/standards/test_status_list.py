@@ -148,7 +148,7 @@ def test_it_finds_1edtechs_revoked_credential_revoked() -> None:
     assert result.outcome == "set"
     assert result.value == 1
     assert result.purpose == "revocation"
-    assert result.message == "set"
+    assert result.message.startswith("the credential is revoked (index 23 of https://")
     # The list calls itself https://example.com/credentials/status/3.
     assert any("differs from the URL" in warning for warning in result.warnings)
 
@@ -177,7 +177,13 @@ def test_it_cannot_check_1edtechs_vc_1_1_revocation_list_and_names_its_type() ->
 def test_it_reads_a_set_and_an_unset_entry() -> None:
     served = (LIST_URL, _list((7,)))
     assert _check(_entry(7), served).outcome == "set"
-    assert _check(_entry(8), served).outcome == "unset"
+    unset = _check(_entry(8), served)
+    assert (unset.outcome, unset.value, unset.warnings) == ("unset", 0, [])
+    assert unset.message.startswith("the credential is not revoked")
+    suspended = _list((7,), purpose="suspension")
+    assert _check(_entry(7, "suspension"), (LIST_URL, suspended)).message.startswith(
+        "the credential is suspended"
+    )
 
 
 def test_it_cannot_check_an_unknown_list() -> None:

@@ -55,7 +55,8 @@ class StatusCheck:
     whose proof held; ``value`` is then the status value. Otherwise ``outcome`` is
     "could_not_check", ``value`` is None, ``message`` says why and ``error_code`` names
     the specification's error. For "set"/"unset", ``message`` is the entry's
-    ``statusMessage`` for the value, or "set"/"unset" when it has none.
+    ``statusMessage`` for the value or, when it has none, a sentence such as "the
+    credential is revoked (index 23 of <url>)".
     """
 
     purpose: str
@@ -229,8 +230,18 @@ def check_status(
             purpose = given if isinstance(given, str) else ""
         return StatusCheck(purpose, "could_not_check", None, error.message, warnings, error.code)
     outcome: Outcome = "set" if value else "unset"
-    message = parsed.messages[value] if parsed.messages is not None else outcome
+    if parsed.messages is not None:
+        message = parsed.messages[value]
+    else:
+        message = f"{_describe(purpose, outcome)} (index {parsed.index} of {parsed.list_url})"
     return StatusCheck(purpose, outcome, value, message, warnings)
+
+
+def _describe(purpose: str, outcome: Outcome) -> str:
+    past = {"revocation": "revoked", "suspension": "suspended"}.get(purpose)
+    if past is None:
+        return f"the {purpose} status is {outcome}"
+    return f"the credential is {past}" if outcome == "set" else f"the credential is not {past}"
 
 
 def _parse_entry(entry: object) -> _Entry:
