@@ -560,8 +560,9 @@ def test_it_reports_an_expired_credential() -> None:
 
     result = verify_vc_jwt(token, resolve_key=ED25519_RESOLVER, now=later)
 
-    assert result.valid_signature
-    assert result.problems == ["the credential expired at 2030-01-01T00:00:00Z"]
+    assert result.valid_signature and result.problems == []
+    assert result.expired and not result.not_yet_valid and not result.valid
+    assert result.validity_messages == ["the credential expired at 2030-01-01T00:00:00Z"]
 
 
 def test_it_reports_a_credential_that_is_not_yet_valid() -> None:
@@ -570,7 +571,9 @@ def test_it_reports_a_credential_that_is_not_yet_valid() -> None:
 
     result = verify_vc_jwt(token, resolve_key=ED25519_RESOLVER, now=earlier)
 
-    assert result.problems == ["the credential is not valid before 2026-01-01T00:00:00Z"]
+    assert result.problems == []
+    assert result.not_yet_valid and not result.expired and not result.valid
+    assert result.validity_messages == ["the credential is not valid before 2026-01-01T00:00:00Z"]
 
 
 def test_it_matches_nbf_to_the_second_for_fractional_valid_from() -> None:

@@ -62,6 +62,9 @@ JOSE_HEADER_MEMBERS = frozenset({"alg", "kid", "jwk", "typ"})
 # "JWT" is what OB 3.0 §8.2 asks for; "vc+jwt" is the VC-JOSE-COSE media type.
 _ACCEPTED_TYP = frozenset({"jwt", "vc+jwt", "application/jwt", "application/vc+jwt"})
 
+_NOT_YET_VALID = "the credential is not valid before"
+_EXPIRED = "the credential expired at"
+
 # JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4).
 _PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 
@@ -106,7 +109,9 @@ class JwtVerification:
 
     ``valid_signature`` says whether the JWS signature holds with the key that was
     found; ``problems`` lists every other reason the credential is not valid (claims
-    that disagree with the credential, validity period, header rules). ``key_id`` is
+    that disagree with the credential, header rules). The validity period against
+    ``now`` is kept apart (``not_yet_valid``, ``expired``, ``validity_messages``) so a
+    caller can tell an expired credential from a forged one. ``key_id`` is
     the ``kid`` the key was resolved from; when it is None the key came from the
     embedded ``jwk``, which proves the signature but not that the key is the issuer's.
     ``warnings`` are departures from OB 3.0 §8.2 that real issuers make and that do not
@@ -121,10 +126,19 @@ class JwtVerification:
     valid_signature: bool
     claims: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    not_yet_valid: bool = False
+    expired: bool = False
+    validity_messages: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        return self.valid_signature and not self.problems
+        """Signature holds, claims agree, and ``now`` is within the validity period."""
+        return (
+            self.valid_signature
+            and not self.problems
+            and not self.expired
+            and not self.not_yet_valid
+        )
 
 
 # Compact JWS (RFC 7515 §7.1), shared with Open Badges 2.0 signed assertions.
@@ -359,7 +373,8 @@ def verify_vc_jwt(
     5. Check ``iss``/``jti``/``sub``/``nbf``/``exp`` against issuer.id, id,
        credentialSubject.id and the validity period, and the period against ``now``;
        each disagreement is a string in ``problems`` (a missing ``sub``, extra header
-       parameters and a malformed ``iat`` go to ``warnings``).
+       parameters and a malformed ``iat`` go to ``warnings``); ``nbf`` in the future or
+       ``exp``/validUntil past set ``not_yet_valid``/``expired``.
 
     Precondition: ``now`` is timezone-aware.
     """
@@ -407,7 +422,8 @@ def verify_vc_jwt(
     if signature_problem:
         problems.append(signature_problem)
 
-    _check_claims(claims, credential, now, problems, warnings)
+    validity: list[str] = []
+    _check_claims(claims, credential, now, problems, warnings, validity)
     return JwtVerification(
         credential=credential,
         header=header,
@@ -417,6 +433,9 @@ def verify_vc_jwt(
         valid_signature=signature_problem is None,
         claims=claims,
         warnings=warnings,
+        not_yet_valid=any(message.startswith(_NOT_YET_VALID) for message in validity),
+        expired=any(message.startswith(_EXPIRED) for message in validity),
+        validity_messages=validity,
     )
 
 
@@ -586,6 +605,7 @@ def _check_claims(
     now: datetime,
     problems: list[str],
     warnings: list[str],
+    validity: list[str],
 ) -> None:
     issuer_id = _issuer_id(credential)
     if "iss" not in claims:
@@ -629,7 +649,7 @@ def _check_claims(
                 f"({credential.get(start_name)})"
             )
         if nbf > now_ts:
-            problems.append(f"the credential is not valid before {_format(nbf)}")
+            validity.append(f"{_NOT_YET_VALID} {_format(nbf)}")
 
     exp = _numeric_date(claims, "exp", problems)
     valid_until = _parse_datetime(credential.get(end_name))
@@ -648,7 +668,7 @@ def _check_claims(
         )
     ends = [t for t in (exp, valid_until.timestamp() if valid_until else None) if t is not None]
     if ends and now_ts >= min(ends):
-        problems.append(f"the credential expired at {_format(min(ends))}")
+        validity.append(f"{_EXPIRED} {_format(min(ends))}")
 
     if "iat" in claims:
         _numeric_date(claims, "iat", warnings)
