@@ -122,7 +122,7 @@ _json = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_json)
 def test_its_output_is_json_that_canonicalizes_to_itself(value: Any) -> None:
     canonical = canonicalize_json(value)
