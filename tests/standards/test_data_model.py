@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from credstack.standards.errors import DataModelError
 from credstack.standards.vc.data_model import (
+    CREDENTIAL_MODELS,
     Problem,
     credential_kind,
     json_path,
@@ -135,6 +136,16 @@ def test_it_reports_exactly_the_data_model_problems_of_each_1edtech_fixture(name
 
 def test_it_knows_every_classified_fixture() -> None:
     assert set(FIXTURES) == set(_fixture_names())
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, (check, _) in FIXTURES.items() if check == VALID)
+)
+def test_its_models_read_and_write_every_valid_fixture_unchanged(name: str) -> None:
+    document = read_json("fixtures", "1edtech-validator", name)
+    model = CREDENTIAL_MODELS[credential_kind(document)]
+
+    assert model.model_validate(document).to_json_ld() == document
 
 
 def _simple() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from credstack.standards.vc.envelope import (
     CREDENTIALS_V2,
@@ -23,10 +23,10 @@ from credstack.standards.vc.envelope import (
     OneOrMany,
     TypeSet,
     Uri,
-    contexts,
     in_vocabulary,
     must_be,
     must_include,
+    non_empty,
 )
 from credstack.standards.vc.ob3 import (
     OB_V3P0_CONTEXT,
@@ -77,7 +77,7 @@ class ClrSubject(JsonLdModel):
     )
     identifier: OneOrMany[IdentityObject] | None = None
     achievement: OneOrMany[Achievement] | None = None
-    verifiable_credential: Annotated[OneOrMany[dict[str, Any]], Field(min_length=1)]
+    verifiable_credential: Annotated[OneOrMany[dict[str, Any]], AfterValidator(non_empty)]
     association: OneOrMany[Association] | None = None
 
 
@@ -86,7 +86,7 @@ class ClrCredential(CredentialEnvelope):
 
     context: Context = Field(
         alias="@context",
-        default_factory=lambda: contexts(CREDENTIALS_V2, CLR_V2P0_CONTEXT, OB_V3P0_CONTEXT),
+        default_factory=lambda: [CREDENTIALS_V2, CLR_V2P0_CONTEXT, OB_V3P0_CONTEXT],
     )
     type: Annotated[
         TypeSet, must_include("VerifiableCredential"), must_include("ClrCredential")

@@ -27,18 +27,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from credstack.standards.errors import DataModelError
 from credstack.standards.vc.clr import CLR_CONTEXT_PATTERN, ClrCredential
 from credstack.standards.vc.envelope import (
     CREDENTIALS_V1,
     CREDENTIALS_V2,
+    INVALID_TYPE,
     INVALID_VALUE,
     MISSING_PROPERTY,
-    INVALID_TYPE,
     READING,
     WRONG_JSON_TYPE,
+    JsonLdModel,
     VerifiableCredential,
     parse_date_time_stamp,
 )
@@ -65,7 +66,8 @@ _VC1_ONLY_OB_CONTEXTS = frozenset(
     }
 )
 
-_MODELS: Mapping[str, type[BaseModel]] = {
+# The model that checks the structure of each kind of credential.
+CREDENTIAL_MODELS: Mapping[str, type[JsonLdModel]] = {
     OPEN_BADGE_CREDENTIAL: AchievementCredential,
     ENDORSEMENT_CREDENTIAL: EndorsementCredential,
     CLR_CREDENTIAL: ClrCredential,
@@ -301,7 +303,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
 
 def _model_problems(document: Mapping[str, Any], kind: str, path: str) -> list[Problem]:
     try:
-        _MODELS[kind].model_validate(document, context={READING: True})
+        CREDENTIAL_MODELS[kind].model_validate(document, context={READING: True})
     except ValidationError as invalid:
         problems = []
         for error in invalid.errors(include_url=False):

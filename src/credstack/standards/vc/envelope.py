@@ -140,18 +140,9 @@ READING = "credstack.reading"
 _MISSING = object()
 
 
-def _as_list(value: object) -> object:
-    """JSON-LD's compacted form: one value where a set is expected stands for ``[value]``."""
-    if value is _MISSING:
-        raise PydanticCustomError(MISSING_PROPERTY, "type is required")
-    if value is None or isinstance(value, list):
-        return value
-    return [value]
-
-
-def _type_set_containing(*required: str) -> Callable[[list[str]], list[str]]:
-    def check(types: list[str]) -> list[str]:
-        if not any(name in types for name in required):
+def _type_set_containing(*required: str) -> Callable[[list[str] | str], list[str] | str]:
+    def check(types: list[str] | str) -> list[str] | str:
+        if not any(name in ([types] if isinstance(types, str) else types) for name in required):
             wanted = " or ".join(repr(name) for name in required)
             raise PydanticCustomError(
                 INVALID_TYPE,
@@ -180,6 +171,13 @@ def _type_equal_to(required: str) -> Callable[[object], str]:
         return required
 
     return check
+
+
+def non_empty(value: list[T] | T) -> list[T] | T:
+    """Validator of a 1..* set: an empty array is no value."""
+    if isinstance(value, list) and not value:
+        raise PydanticCustomError(MISSING_PROPERTY, "must have at least one value")
+    return value
 
 
 def must_include(*required: str) -> AfterValidator:
@@ -215,18 +213,8 @@ DateTimeStamp = Annotated[str, BeforeValidator(_validate_date_time_stamp)]
 Number = Annotated[int | float, PlainValidator(_validate_number)]
 DateTimeText = Annotated[str, AfterValidator(_date_time_text(_DATE_TIME, "dateTime"))]
 DateText = Annotated[str, AfterValidator(_date_time_text(_DATE, "date"))]
-Context = Annotated[list[str | dict[str, Any]], BeforeValidator(_as_list)]
-
-
-def contexts(*urls: str) -> list[str | dict[str, Any]]:
-    """An ``@context`` value (typed for the models' ``Context``)."""
-    return list(urls)
-
 
 T = TypeVar("T")
-# A set that also reads JSON-LD's compacted single value.
-OneOrMany = Annotated[list[T], BeforeValidator(_as_list)]
-TypeSet = Annotated[list[str], BeforeValidator(_as_list)]
 
 
 def _reject_missing(value: object) -> object:
@@ -239,13 +227,18 @@ def _list_or_single(value: object) -> str:
     return "<list>" if isinstance(value, list) else "<single>"
 
 
-# One value or an array, written back in the shape it was read (VC 2.0 lets
-# ``credentialStatus``, ``refreshService`` and their ``type`` be either).
+# One value or an array, written back in the shape it was read: JSON-LD compaction
+# writes a one-item set as the item, and a signed document must not change shape.
 SingleOrList = Annotated[
     Annotated[list[T], Tag("<list>")] | Annotated[T, Tag("<single>")],
     Discriminator(_list_or_single),
     BeforeValidator(_reject_missing),
 ]
+# A set (0..* or 1..*) that also reads JSON-LD's compacted single value, kept as read.
+OneOrMany = SingleOrList[T]
+TypeSet = SingleOrList[str]
+# Its items (URLs or context objects) are checked by validate_credential's rules.
+Context = SingleOrList[Any]
 
 
 class JsonLdModel(BaseModel):

@@ -39,7 +39,6 @@ from credstack.standards.vc.envelope import (
     TermsOfUse,
     TypeSet,
     Uri,
-    contexts,
     in_vocabulary,
     must_be,
     must_include,
@@ -395,7 +394,7 @@ class CredentialEnvelope(JsonLdModel):
     """
 
     context: Context = Field(
-        alias="@context", default_factory=lambda: contexts(CREDENTIALS_V2, OB_V3P0_CONTEXT)
+        alias="@context", default_factory=lambda: [CREDENTIALS_V2, OB_V3P0_CONTEXT]
     )
     id: Uri
     # Each kind narrows ``type``; declared here so that it is written after ``id``.
