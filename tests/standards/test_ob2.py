@@ -679,3 +679,15 @@ def test_arbitrary_hosted_data_never_raises(name: str, value: Any) -> None:
     assert isinstance(result, Ob2Result)
     if name in ("recipient", "badge", "issuedOn") and value != hosted_assertion()[name]:
         assert not result.valid
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(max_size=200)
+    | st.from_regex(r"[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,40}")
+)
+def test_arbitrary_text_sources_are_failed_checks_never_exceptions(text: str) -> None:
+    result = verify_ob2_assertion(text, fetcher=FakeFetcher(served()), now=NOW)
+
+    assert not result.valid
+    assert failed_names(result)
