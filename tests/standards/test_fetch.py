@@ -16,6 +16,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credstack.standards.errors import FetchBlockedError, FetchError
 from credstack.standards.fetch import (
@@ -384,6 +386,24 @@ def test_it_classifies_non_public_addresses_as_blocked(address: str) -> None:
 )
 def test_it_classifies_public_addresses_as_allowed(address: str) -> None:
     assert is_public_address(address)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_an_ipv4_address_is_judged_the_same_inside_ipv6(number: int) -> None:
+    address = ipaddress.IPv4Address(number)
+    mapped = ipaddress.IPv6Address(f"::ffff:{address}")
+    assert is_public_address(mapped) == is_public_address(address)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.sampled_from(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "fc00::/7"]),
+    st.integers(min_value=0),
+)
+def test_every_address_of_a_private_network_is_blocked(network: str, offset: int) -> None:
+    net = ipaddress.ip_network(network)
+    assert not is_public_address(net[offset % net.num_addresses])
 
 
 @pytest.mark.parametrize(

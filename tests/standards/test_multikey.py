@@ -78,6 +78,15 @@ def test_it_round_trips_a_generated_key_pair_through_its_json() -> None:
     assert not Ed25519KeyPair.from_key_pair_json(public_document).has_secret
 
 
+def test_key_pairs_compare_by_their_keys() -> None:
+    pair = Ed25519KeyPair.generate()
+    same = Ed25519KeyPair.from_multibase(pair.public_key_multibase, pair.secret_key_multibase)
+    assert pair == same and hash(pair) == hash(same)
+    assert pair != pair.public_only()
+    assert pair.public_only() == same.public_only()
+    assert pair != Ed25519KeyPair.generate()
+
+
 def test_it_never_shows_the_secret_in_its_repr() -> None:
     pair = Ed25519KeyPair.generate()
     assert pair.secret_key_multibase not in repr(pair)
@@ -125,6 +134,15 @@ def test_it_encodes_p256_keys_as_zdn_multikeys() -> None:
     encoded = public_key_to_multibase(key)
     assert encoded.startswith("zDn")
     assert public_keys_equal(public_key_from_multibase(encoded), key)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(min_size=32, max_size=32))
+def test_multikeys_round_trip_for_any_seed(seed: bytes) -> None:
+    pair = Ed25519KeyPair.from_bytes(secret=seed)
+    again = Ed25519KeyPair.from_multibase(pair.public_key_multibase, pair.secret_key_multibase)
+    assert again == pair
+    assert public_keys_equal(public_key_from_multibase(pair.public_key_multibase), pair.public_key)
 
 
 @settings(max_examples=50, deadline=None)

@@ -311,9 +311,13 @@ def public_keys_equal(left: PublicKey, right: PublicKey) -> bool:
 # The Ed25519 key pair
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ed25519KeyPair:
-    """An Ed25519 key pair; ``private_key`` is None for a verification-only key."""
+    """An Ed25519 key pair; ``private_key`` is None for a verification-only key.
+
+    Two key pairs are equal when they hold the same public key and the same secret (or
+    both none); the hash is the public key's.
+    """
 
     public_key: ed25519.Ed25519PublicKey
     private_key: ed25519.Ed25519PrivateKey | None = None
@@ -421,11 +425,9 @@ class Ed25519KeyPair:
     @property
     def secret_key_multibase(self) -> str:
         """Raises ValueError for a verification-only key pair."""
-        seed = self._private().private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
-            serialization.NoEncryption(),
-        )
+        seed = self._seed()
+        if seed is None:
+            raise ValueError("this key pair holds only a public key")
         return encode_multibase(encode_multicodec(ED25519_PRIV, seed))
 
     def public_only(self) -> Ed25519KeyPair:
@@ -460,6 +462,23 @@ class Ed25519KeyPair:
         if self.private_key is None:
             raise ValueError("this key pair holds only a public key")
         return self.private_key
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ed25519KeyPair):
+            return NotImplemented
+        return self.public_key_bytes == other.public_key_bytes and self._seed() == other._seed()
+
+    def __hash__(self) -> int:
+        return hash(self.public_key_bytes)
+
+    def _seed(self) -> bytes | None:
+        if self.private_key is None:
+            return None
+        return self.private_key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
 
     def __repr__(self) -> str:
         # Never print the secret.
