@@ -8,6 +8,9 @@ canonical N-Quads term syntax, so canonicalization only relabels blank nodes and
 * literal: ``"lexical"``, ``"lexical"@en`` or ``"lexical"^^<datatype>``
   (``xsd:string`` is never written)
 * graph: one of the above for a named graph, ``""`` for the default graph
+
+:func:`parse_nquads` reads an N-Quads document into this form; :func:`serialize_quads`
+writes it back.
 """
 
 from __future__ import annotations
