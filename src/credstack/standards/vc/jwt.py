@@ -29,6 +29,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
@@ -491,8 +492,6 @@ def _as_public_key(value: Any, kid: str) -> PublicKey:
 
 
 def _same_key(first: PublicKey, second: PublicKey) -> bool:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     def der(key: PublicKey) -> bytes:
         return key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
