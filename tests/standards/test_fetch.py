@@ -211,6 +211,15 @@ def test_it_fetches_from_a_local_server_in_development_mode(server: LocalServer)
     assert fetcher.get_bytes(server.url("/did.json")) == b'{"id": "did:web:localhost"}'
 
 
+def test_it_tries_the_next_vetted_address_when_one_refuses(server: LocalServer) -> None:
+    server.routes["/doc"] = Route(body=b'{"ok": true}')
+    # Nothing listens on 127.0.0.2, so the first address refuses the connection.
+    fetcher = HttpFetcher(
+        development_mode=True, resolver=lambda host, port: ["127.0.0.2", "127.0.0.1"]
+    )
+    assert fetcher.get_json(server.url("/doc", host="issuer.test")) == {"ok": True}
+
+
 def test_it_refuses_http_and_loopback_outside_development_mode(server: LocalServer) -> None:
     server.routes["/"] = Route()
     fetcher = HttpFetcher()

@@ -489,9 +489,10 @@ class HttpFetcher:
                 )
             try:
                 connection.connect()
-            except (ConnectionError, TimeoutError) as error:
-                if isinstance(error, TimeoutError):
-                    raise
+            except TimeoutError:
+                raise
+            except OSError as error:
+                # Refused or unreachable: try the host's next vetted address.
                 connection.close()
                 last_error = error
                 continue
