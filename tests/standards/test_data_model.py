@@ -502,3 +502,26 @@ def test_the_corruption_properties_cover_the_nested_classes() -> None:
         "evidence",
         "endorsement",
     } <= covered
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("w3c-vc-di-eddsa", "unsigned.json"),
+        ("w3c-vc-di-eddsa", "eddsa-rdfc-2022", "signedDataInt.json"),
+        ("w3c-vc-di-eddsa", "eddsa-jcs-2022", "signedJCS.json"),
+        ("w3c-vc-di-eddsa", "Ed25519Signature2020", "signedEdSig.json"),
+    ],
+)
+def test_it_accepts_the_credentials_of_the_w3c_signing_vectors(parts: tuple[str, ...]) -> None:
+    credential = read_json("vectors", *parts)
+
+    assert credential_kind(credential) == "VerifiableCredential"
+    assert validate_credential(credential) == []
+
+
+@pytest.mark.parametrize("which", ["unsigned", "signed"])
+def test_it_accepts_the_credential_of_the_1edtech_signing_vector(which: str) -> None:
+    vector = read_json("vectors", "1edtech-ob3-di", "ob-vector.json")
+
+    assert validate_credential(vector[which]) == []

@@ -256,6 +256,7 @@ def test_it_reads_and_writes_a_fixture_without_changing_it(name: str) -> None:
 def test_it_keeps_unknown_properties_at_every_level_when_reading() -> None:
     document = _fixture("ob30", "complete.json")
     document["ext:note"] = {"a": [1, 2]}
+    document["ext:cleared"] = None
     document["credentialSubject"]["achievement"]["ext:level"] = "EQF 6"
     document["issuer"]["address"]["ext:building"] = "B"
     document["credentialSubject"]["result"][0]["ext:score"] = 0.5

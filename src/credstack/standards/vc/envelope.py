@@ -9,8 +9,9 @@ generic :class:`VerifiableCredential`.
 Models read leniently where JSON-LD is lenient (a single value where an array is
 expected; unknown properties, which a context may define, are kept) and write the
 exact JSON of the specifications: camelCase names, ``type`` arrays, ``@context``.
-Validation errors use stable codes (the ``*_ERROR`` constants below) so that
-:func:`credstack.standards.vc.data_model.validate_credential` can report them.
+Validation errors carry stable codes (``MISSING_PROPERTY``, ``INVALID_TYPE``, ... below)
+and messages written for people, which
+:func:`credstack.standards.vc.data_model.validate_credential` reports as they are.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ from pydantic import (
     Discriminator,
     Field,
     PlainValidator,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
     Tag,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+
+T = TypeVar("T")
 
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -214,8 +220,6 @@ Number = Annotated[int | float, PlainValidator(_validate_number)]
 DateTimeText = Annotated[str, AfterValidator(_date_time_text(_DATE_TIME, "dateTime"))]
 DateText = Annotated[str, AfterValidator(_date_time_text(_DATE, "date"))]
 
-T = TypeVar("T")
-
 
 def _reject_missing(value: object) -> object:
     if value is _MISSING:
@@ -265,9 +269,22 @@ class JsonLdModel(BaseModel):
             return {**data, "type": _MISSING}
         return data
 
+    @model_serializer(mode="wrap")
+    def _omit_absent_properties(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        # Like exclude_none, but only for the declared properties: an extension whose
+        # value is JSON null is kept as it was read.
+        data = handler(self)
+        if isinstance(data, dict):
+            for name, field in type(self).model_fields.items():
+                if getattr(self, name) is None:
+                    data.pop(field.alias if info.by_alias and field.alias else name, None)
+        return data
+
     def to_json_ld(self) -> dict[str, Any]:
-        """The compact JSON-LD object: specification names, no unset (None) properties."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        """The compact JSON-LD object: specification names, absent properties left out."""
+        return self.model_dump(mode="json", by_alias=True)
 
 
 def _reference_or_object(value: object) -> str | None:
@@ -348,8 +365,9 @@ class VerifiableCredential(JsonLdModel):
     context: Context = Field(alias="@context")
     id: Uri | None = None
     type: Annotated[TypeSet, must_include("VerifiableCredential")]
-    name: str | None = None
-    description: str | None = None
+    # VC 2.0 §4.6 also allows language-tagged values and arrays of them.
+    name: Any = None
+    description: Any = None
     issuer: Annotated[Annotated[Uri, URI_TAG] | Annotated[IssuerObject, OBJECT_TAG], REFERENCE]
     valid_from: DateTimeStamp | None = None
     valid_until: DateTimeStamp | None = None
