@@ -42,6 +42,10 @@ EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 OB_V3P0_3_0_1 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = {"s": "https://schema.org/"}
+GRAPH_CONTAINER = {
+    **SCHEMA,
+    "claims": {"@id": "https://example.com/claims", "@container": "@graph"},
+}
 
 
 def canonical(document: dict[str, Any]) -> str:
@@ -297,6 +301,17 @@ UNSAFE_CASES = {
         "credentialSubject.achievement.image.id: the @id 'images/badge.png'",
         _ob_credential({"image": {"id": "https://example.com/badge.png", "type": "Image"}}),
     ),
+    # jsonld.js drops this reference silently (and signs without it); refused here
+    "empty IRI of an @id-typed property": (
+        _ob_credential({"image": ""}),
+        "credentialSubject.achievement.image: the IRI ''",
+        _ob_credential({"image": "https://example.com/badge.png"}),
+    ),
+    "object whose only property is an empty graph container": (
+        {"@context": GRAPH_CONTAINER, "claims": []},
+        "(document): an object with no properties",
+        {"@context": GRAPH_CONTAINER, "claims": [], "s:name": "x"},
+    ),
     "relative @vocab": (
         {"@context": {"@vocab": "terms/"}, "@id": "urn:a", "name": "x"},
         "@vocab 'terms/' is a relative IRI",
@@ -519,6 +534,16 @@ def test_it_accepts_nest_language_maps_reverse_included_and_lists() -> None:
     assert "<urn:child> <https://schema.org/parent> <urn:a> ." in text
     assert '<urn:b> <https://schema.org/name> "b" .' in text
     assert text.count("rdf-syntax-ns#first") == 2
+
+
+def test_a_property_without_values_gives_no_quads_even_if_it_is_a_blank_node() -> None:
+    document = {
+        "@context": {**SCHEMA, "secret": "_:secret"},
+        "@id": "urn:a",
+        "secret": [],
+        "s:name": "x",
+    }
+    assert to_rdf(document) == [("<urn:a>", "<https://schema.org/name>", '"x"', "")]
 
 
 def test_an_empty_list_is_rdf_nil() -> None:

@@ -500,6 +500,13 @@ class _SafeProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         finally:
             self._stack.pop()
         self._check_node_keywords(active_ctx, path, element, expanded_parent)
+        for key in element:
+            # jsonld.js adds nothing for an empty graph container; pyld adds [], which
+            # would hide an object that is otherwise empty (and so dropped) from the checks.
+            if self._is_graph_container(active_ctx, key):
+                expanded_key = self._expand_iri(active_ctx, key, vocab=True)
+                if expanded_parent.get(expanded_key) == []:
+                    del expanded_parent[expanded_key]
         return result
 
     def _check_node_keywords(
@@ -609,7 +616,7 @@ def _why_dropped(processor: _SafeProcessor, active_ctx: Any, element: dict[str, 
         return "a value or list object that is not the value of a property"
     if set(keywords) <= {"@id"}:
         return "an object with no properties (or only an @id), not the value of a property"
-    return "an object that expands to nothing"
+    return "an object with no properties once its empty values are left out"
 
 
 def _options(loader: DocumentLoader | None) -> dict[str, Any]:
@@ -685,6 +692,8 @@ def _node_map_to_rdf(node_map: dict[str, Any], issuer: Any) -> list[Quad]:
         for subject in sorted(graph):
             node = graph[subject]
             for property_ in sorted(node):
+                if not node[property_]:
+                    continue  # no values, no quads
                 if property_ == "@type":
                     predicate = iri(RDF_TYPE)
                 elif pyld_jsonld._is_keyword(property_):
