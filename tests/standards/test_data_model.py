@@ -525,3 +525,13 @@ def test_it_accepts_the_credential_of_the_1edtech_signing_vector(which: str) -> 
     vector = read_json("vectors", "1edtech-ob3-di", "ob-vector.json")
 
     assert validate_credential(vector[which]) == []
+
+
+def test_it_reports_a_document_nested_too_deeply_instead_of_crashing() -> None:
+    credential = _simple()
+    nested: list[Any] = []
+    for _ in range(5000):
+        nested = [nested]
+    credential["ext:deep"] = nested
+
+    assert _paths(credential) == {"$": "INVALID_VALUE"}

@@ -369,7 +369,11 @@ def validate_credential(document: Mapping[str, Any]) -> list[Problem]:
     ``document`` is the credential's parsed JSON. Never raises for a malformed
     document: a value of the wrong JSON type is a problem like any other.
     """
-    problems = _validate(document, "$")
+    try:
+        problems = _validate(document, "$")
+    except RecursionError:
+        # JSON nested deeper than Python's stack (an attack, not a credential).
+        return [Problem("$", "the document is nested too deeply to be checked", INVALID_VALUE)]
     unique: dict[tuple[str, str, str], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.path, problem.code, problem.message), problem)
