@@ -37,6 +37,7 @@ typed ``xsd:double`` that is not a decimal number (jsonld.js would write ``NaN``
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -619,17 +620,38 @@ def _why_dropped(processor: _SafeProcessor, active_ctx: Any, element: dict[str, 
     return "an object with no properties once its empty values are left out"
 
 
+def _static(loader: DocumentLoader) -> DocumentLoader:
+    """``loader`` with its documents marked static, so pyld's context resolver caches them.
+
+    Each document is copied: pyld rewrites context URLs inside the documents it caches,
+    and the frozen loader's documents are shared.
+    """
+
+    def load(url: str, options: Any = None) -> Mapping[str, Any]:
+        remote = dict(loader(url, options))
+        remote["document"] = copy.deepcopy(remote.get("document"))
+        remote["tag"] = "static"
+        return remote
+
+    return load
+
+
+_FROZEN_LOADER = _static(frozen_loader.document_loader)
+
+
 def _options(loader: DocumentLoader | None) -> dict[str, Any]:
     if loader is None:
-        loader = frozen_loader.document_loader
+        static_loader = _FROZEN_LOADER
         cache = _FROZEN_CONTEXT_CACHE
     else:
-        # A caller's loader may serve other documents under the same URLs.
+        # A caller's loader may serve other documents under the same URLs: its contexts
+        # are cached for this call only.
+        static_loader = _static(loader)
         cache = LRUCache(maxsize=100)
     return {
         "base": _NO_BASE,
-        "documentLoader": loader,
-        "contextResolver": ContextResolver(cache, loader),
+        "documentLoader": static_loader,
+        "contextResolver": ContextResolver(cache, static_loader),
         "isFrame": False,
         "keepFreeFloatingNodes": False,
         "extractAllScripts": False,
