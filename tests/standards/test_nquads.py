@@ -93,6 +93,9 @@ def test_it_keeps_dots_inside_blank_node_labels() -> None:
         ('<urn:ex:s> <urn:ex:p> "o" "g" .', 1),
         ("<urn:ex:s> <urn:ex:p> <urn:ex:o> <urn:ex:g> <urn:ex:x> .", 1),
         ("_:a. <urn:ex:p> <urn:ex:o> .", 1),
+        # W3C rdf-tests (rdf11/rdf-n-triples) nt-syntax-bad-bnode-01 and -02: no colons.
+        ("_::a  <http://example/p> <http://example/o> .", 1),
+        ("_:abc:def  <http://example/p> <http://example/o> .", 1),
     ],
 )
 def test_it_rejects_bad_syntax_with_the_line_number(text: str, line: int) -> None:
