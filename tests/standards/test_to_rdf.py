@@ -383,6 +383,19 @@ UNSAFE_CASES = {
         "s:name.@language: the @language 'en_gb'",
         {"@context": SCHEMA, "@id": "urn:a", "s:name": {"@value": "x", "@language": "en-GB"}},
     ),
+    "malformed @language of a term definition": (
+        {
+            "@context": {"n": {"@id": "https://schema.org/name", "@language": "en_GB"}},
+            "@id": "urn:a",
+            "n": "x",
+        },
+        "n: the @language 'en_gb' of term 'n'",
+        {
+            "@context": {"n": {"@id": "https://schema.org/name", "@language": "en-GB"}},
+            "@id": "urn:a",
+            "n": "x",
+        },
+    ),
     "malformed default @language of a context": (
         {"@context": {**SCHEMA, "@language": "english please"}, "@id": "urn:a", "s:name": "x"},
         "@language 'english please'",

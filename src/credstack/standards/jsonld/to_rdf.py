@@ -568,6 +568,14 @@ class _SafeProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
                     )
             if "@direction" in result:
                 raise _unsafe(path, _DIRECTION_MESSAGE)
+            language = result.get("@language")
+            if language is not None and not _BCP47.match(language):
+                # jsonld.js writes it, but "@en_us" is not an N-Quads language tag
+                raise _unsafe(
+                    path,
+                    f"the @language {language!r} of term {active_property!r} is not a "
+                    "well-formed BCP 47 tag",
+                )
         return result
 
     def _expand_language_map(self, active_ctx: Any, language_map: Any, direction: Any) -> Any:
