@@ -63,12 +63,16 @@ def test_it_skips_comments_blank_lines_and_extra_whitespace() -> None:
         "   \t\n"
         "<urn:ex:s>\t<urn:ex:p>   <urn:ex:o> . # trailing comment\r\n"
         "<urn:ex:s><urn:ex:p>_:o.\r"
-        '<urn:ex:s> <urn:ex:p> "#not a comment" .'
+        '<urn:ex:s> <urn:ex:p> "#not a comment" .\n'
+        '<urn:ex:s> <urn:ex:p> "Alice" @en .\n'
+        f'<urn:ex:s> <urn:ex:p> "2"  ^^  <{XSD}integer> .'
     )
     assert parse_nquads(text) == [
         ("<urn:ex:s>", "<urn:ex:p>", "<urn:ex:o>", ""),
         ("<urn:ex:s>", "<urn:ex:p>", "_:o", ""),
         ("<urn:ex:s>", "<urn:ex:p>", '"#not a comment"', ""),
+        ("<urn:ex:s>", "<urn:ex:p>", '"Alice"@en', ""),
+        ("<urn:ex:s>", "<urn:ex:p>", f'"2"^^<{XSD}integer>', ""),
     ]
 
 

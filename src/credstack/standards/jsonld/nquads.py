@@ -95,18 +95,19 @@ _PN_CHARS_BASE = (
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_IRIREF = rf"<(?:[^\x00-\x20<>\"{{}}|^`\\]|{_UCHAR})*>"
+_IRIREF = rf"<(?:[^\x00-\x20<>\"{{}}|^`\\]|{_UCHAR})*+>"
 _BLANK_NODE_LABEL = rf"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_STRING_LITERAL_QUOTE = rf"\"(?:[^\"\\\n\r]|\\[tbnrf\"'\\]|{_UCHAR})*\""
+_STRING_LITERAL_QUOTE = rf"\"(?:[^\"\\\n\r]|\\[tbnrf\"'\\]|{_UCHAR})*+\""
 _LANGTAG = r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
-_WS = r"[ \t]*"
+# Possessive quantifiers (Python 3.11) keep a failing match linear in the line's length.
+_WS = r"[ \t]*+"
 
 _STATEMENT = re.compile(
     rf"{_WS}(?P<subject>{_IRIREF}|{_BLANK_NODE_LABEL})"
     rf"{_WS}(?P<predicate>{_IRIREF})"
     rf"{_WS}(?:(?P<object>{_IRIREF}|{_BLANK_NODE_LABEL})"
     rf"|(?P<lexical>{_STRING_LITERAL_QUOTE})"
-    rf"(?:\^\^(?P<datatype>{_IRIREF})|(?P<language>{_LANGTAG}))?)"
+    rf"(?:{_WS}\^\^{_WS}(?P<datatype>{_IRIREF})|{_WS}(?P<language>{_LANGTAG}))?)"
     rf"{_WS}(?P<graph>{_IRIREF}|{_BLANK_NODE_LABEL})?"
     rf"{_WS}\.{_WS}(?:#.*)?"
 )
