@@ -72,6 +72,27 @@ def suite_for(proof: Mapping[str, Any]) -> Cryptosuite | None:
     return LEGACY_SUITES.get(proof_type) if isinstance(proof_type, str) else None
 
 
+# Contexts that define the DataIntegrityProof terms (VC 2.0 includes them).
+DATA_INTEGRITY_CONTEXTS = frozenset(
+    {
+        "https://www.w3.org/ns/credentials/v2",
+        "https://w3id.org/security/data-integrity/v2",
+        "https://w3id.org/security/data-integrity/v1",
+    }
+)
+DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+
+
+def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document, with the Data Integrity context appended when none of its contexts
+    defines the proof's terms (a VC 1.1 credential), as jsonld-signatures does."""
+    context = document.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if any(c in DATA_INTEGRITY_CONTEXTS for c in contexts if isinstance(c, str)):
+        return dict(document)
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_V2_CONTEXT]}
+
+
 def format_created(moment: datetime) -> str:
     """An XML Schema dateTimeStamp in UTC, to the second, as proofs conventionally carry."""
     if moment.tzinfo is None:
@@ -106,8 +127,9 @@ def add_proof(
         "proofPurpose": proof_purpose,
     }
     existing = proofs_of(document)
-    proof = create_proof(suite, without_proof(document), options, private_key)
-    secured = without_proof(document)
+    unsecured = without_proof(with_data_integrity_context(document))
+    proof = create_proof(suite, unsecured, options, private_key)
+    secured = unsecured
     secured["proof"] = [*existing, proof] if existing else proof
     return secured
 
