@@ -122,20 +122,25 @@ def _is_blank(term: str) -> bool:
     return term[:2] == "_:"
 
 
-def _permutations(items: list[str]) -> Iterator[list[str]]:
+def _permutations(
+    items: list[str], sort_key: Callable[[str], Any] | None = None
+) -> Iterator[list[str]]:
     """Every ordering of ``items``, in the order jsonld.js's rdf-canonize explores them.
 
     The specification leaves the order open; it only matters when two permutations tie
     on the chosen path, and then the first one wins. Following the reference
-    implementation (Steinhaus-Johnson-Trotter from the sorted list) keeps the issued
-    identifiers map equal to the one jsonld.js and pyld produce.
+    implementation (Steinhaus-Johnson-Trotter from the sorted list, elements compared as
+    ``sort_key`` orders them) keeps the issued identifiers map equal to jsonld.js's.
     """
-    current = sorted(items)
+    # Elements are the items themselves or, with a sort key, (key, item) pairs.
+    current: list[Any] = (
+        sorted(items) if sort_key is None else sorted((sort_key(item), item) for item in items)
+    )
     points_left = dict.fromkeys(current, True)
     length = len(current)
     while True:
-        yield current.copy()
-        mobile: str | None = None
+        yield current.copy() if sort_key is None else [item for _, item in current]
+        mobile: Any = None
         position = 0
         for index, element in enumerate(current):
             if mobile is not None and element <= mobile:
@@ -292,7 +297,7 @@ class CanonicalizationState:
             data_to_hash.append(related_hash)
             chosen_path = ""
             chosen_issuer: IdentifierIssuer | None = None
-            for permutation in _permutations(related_blank_nodes[related_hash]):
+            for permutation in _permutations(related_blank_nodes[related_hash], self.sort_key):
                 # Copying the issuer dominates a permutation's cost on long chains.
                 self._spend(1 + len(issuer.issued) // 16)
                 issuer_copy = issuer.copy()
