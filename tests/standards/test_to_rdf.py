@@ -662,6 +662,23 @@ def test_it_refuses_non_finite_numbers(value: float) -> None:
         to_rdf({"@context": SCHEMA, "@id": "urn:a", "s:v": value})
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"@context": SCHEMA, "@id": "urn:a", "s:v": "half of \ud83d a pair"},
+        {"@context": SCHEMA, "@id": "urn:a", "s:v\udc00": "x"},
+    ],
+)
+def test_it_refuses_strings_that_are_not_unicode_text(document: dict[str, Any]) -> None:
+    with pytest.raises(JsonLdError, match="lone surrogate"):
+        to_rdf(document)
+
+
+def test_it_refuses_an_integer_beyond_the_range_of_doubles() -> None:
+    with pytest.raises(UnsafeDocumentError, match="beyond the range of a double"):
+        to_rdf({"@context": SCHEMA, "@id": "urn:a", "s:v": 10**400})
+
+
 def test_it_refuses_a_document_nested_too_deeply() -> None:
     value: Any = "x"
     for _ in range(500):

@@ -90,6 +90,7 @@ _DECIMAL_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 # written as doubles (JSON-LD 1.1 API §8.6 step 10 and jsonld.js).
 _MAX_SAFE_INTEGER = 2**53
 _DOUBLE_THRESHOLD = 10**21
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Stands for "no document base" in pyld's options, so that a document-relative
 # expansion can be told apart from a vocabulary-only one (see _SafeProcessor._expand_iri).
@@ -149,7 +150,16 @@ def _describe_path(path: str) -> str:
 
 def _copy_json(value: Any, path: str, depth: int, paths: dict[int, str]) -> Any:
     """A fresh copy of ``value`` made of dict, list and JSON scalars only."""
-    if value is None or isinstance(value, (bool, str, int)):
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            raise JsonLdError(
+                f"{_describe_path(path)}: the string holds a lone surrogate, which is not "
+                "Unicode text and cannot be written in UTF-8"
+            )
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and not _fits_a_double(value):
+        raise _unsafe(path, f"the integer {value} is beyond the range of a double")
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -166,6 +176,7 @@ def _copy_json(value: Any, path: str, depth: int, paths: dict[int, str]) -> Any:
                 raise ValueError(
                     f"{_describe_path(path)}: JSON object keys are strings, not {key!r}"
                 )
+            _copy_json(key, path, depth, paths)  # the same checks as a string value
             copied[key] = _copy_json(item, _path_of_key(path, key), depth + 1, paths)
         paths[id(copied)] = path
         return copied
@@ -240,20 +251,27 @@ class _SafeProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
             node_map: dict[str, Any] = {"@default": {}}
             issuer = IdentifierIssuer("_:b")
             self._create_node_map(expanded, node_map, "@default", issuer)
+            return _node_map_to_rdf(node_map, issuer)
         except StandardsError:
             raise
         except pyld_jsonld.JsonLdError as error:
             raise _from_pyld_error(error, self._current_path()) from error
         except RecursionError as error:
             raise JsonLdError("the document is nested too deeply to process") from error
-        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            AttributeError,
+            IndexError,
+            ArithmeticError,
+        ) as error:
             # pyld assumes well-formed input in places; a malformed document must still
             # get a JSON-LD error, never a traceback from inside the library.
             raise JsonLdError(
                 f"{_describe_path(self._current_path())}: the document is not valid "
                 f"JSON-LD ({type(error).__name__}: {error})"
             ) from error
-        return _node_map_to_rdf(node_map, issuer)
 
     def _expand_document(self, document: Any, options: dict[str, Any]) -> list[Any]:
         # JsonLdProcessor.expand() without its deep copy and base default, so that
@@ -709,7 +727,7 @@ def _iri(value: Any, role: str) -> str:
     if _IRI_FORBIDDEN.search(value):
         raise UnsafeDocumentError(
             f"the {role} {value!r} holds a character that an IRI may not contain "
-            '(white space, <, >, ", {{, }}, |, ^, ` or \\)'
+            '(white space, <, >, ", {, }, |, ^, ` or \\)'
         )
     return iri(value)
 
@@ -844,6 +862,14 @@ def canonical_integer(value: int) -> str:
     return str(value)
 
 
+def _fits_a_double(value: int) -> bool:
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
 def _ambiguous_number(value: Any) -> str | None:
     """Why jsonld.js would sign a different number than the document shows, if it would.
 
@@ -855,6 +881,8 @@ def _ambiguous_number(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if isinstance(value, int):
+        if not _fits_a_double(value):
+            return f"the integer {value} is beyond the range of a double"
         if abs(value) > _MAX_SAFE_INTEGER and int(float(value)) != value:
             return (
                 f"the integer {value} is beyond 2**53 and JavaScript JSON-LD processors "
