@@ -9,10 +9,10 @@ hash related blank node, hash N-degree quads.
 Work bound (§6.1 "Dataset Poisoning"): Hash N-Degree Quads counts one unit per call
 and per quad of the blank node it hashes, one per related blank node it hashes and one
 per permutation it examines (plus one per 16 identifiers its issuer copy holds), so
-units track running time (about 2 µs each). Past ``max_work`` units the algorithm stops
+units track running time (1 to 2 µs each). Past ``max_work`` units the algorithm stops
 with :class:`CanonicalizationLimitError`. The default, 50,000, is between 5 and 6 times
 what the W3C suite's hardest legitimate tests need (the "poison - evil" tests 044 to 046:
-8,964 units each) and refuses the suite's 10-node clique (test074) in about 0.1 s.
+8,964 units each) and refuses the suite's 10-node clique (test074) after about 60 ms of CPU.
 Credentials need no units at all when, as usual, every blank node has a unique
 first-degree hash. Python's recursion limit caps chains of look-alike blank nodes at
 about 900; deeper ones are refused with the same error.
