@@ -323,3 +323,10 @@ def test_it_only_raises_baking_errors_for_mutated_fixtures(
     except BakingError:
         return
     assert unbake_svg(baked).payload == JWS
+
+
+def test_it_refuses_an_svg_that_declares_an_unknown_encoding() -> None:
+    # Found by fuzzing the verifier: expat raised LookupError from the XML declaration.
+    svg = b'<?xml version="1.0" encoding="utf-S"?><svg xmlns="http://www.w3.org/2000/svg"/>'
+    with pytest.raises(BakingError, match="encoding"):
+        unbake_svg(svg)

@@ -249,6 +249,10 @@ def _scan(data: bytes, *, max_image_bytes: int, locate: bool = False) -> _Scan:
         raise BakingError(f"the SVG uses a forbidden XML feature: {error}") from None
     except RecursionError:
         raise BakingError("the SVG is nested too deeply") from None
+    except (LookupError, UnicodeError) as error:
+        # The XML declaration names an encoding Python does not know, or the bytes do
+        # not decode in the declared one.
+        raise BakingError(f"the SVG's text encoding cannot be read: {error}") from None
     if scan.root_offset < 0:
         raise BakingError("the document has no root element")
     return scan
