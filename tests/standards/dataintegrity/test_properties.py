@@ -186,3 +186,32 @@ def test_it_refuses_a_reordered_ordered_list_but_not_a_reordered_set() -> None:
         signed = signed_by(suite, badge)
         signed["type"] = list(reversed(signed["type"]))
         assert verifies(suite, signed) is still_valid, suite.name
+
+
+def test_it_accepts_a_signature_made_over_jsonld_js_utf16_line_order() -> None:
+    # jsonld.js sorts canonical lines by UTF-16 code unit, RDFC-1.0 by code point; they
+    # differ when a character beyond U+FFFF meets one in U+E000–U+FFFF. A signature over
+    # either serialization of the same data verifies; a changed value still fails.
+    from credstack.standards.dataintegrity.eddsa import create_proof
+    from credstack.standards.dataintegrity.eddsa_rdfc_2022 import (
+        canonical_nquads,
+        canonical_nquads_in_utf16_order,
+    )
+
+    badge = without_proof(read_json("fixtures", "1edtech-validator", "ob30", "simple.json"))
+    # Same subject and predicate: the lines first differ at U+1F393 against U+FF21.
+    badge["credentialSubject"]["achievement"]["tag"] = ["\U0001f393 graduate", "\uff21 grade"]
+    assert canonical_nquads(badge) != canonical_nquads_in_utf16_order(badge)
+    jsonld_js_suite = EDDSA_RDFC_2022.with_canonicalizer(canonical_nquads_in_utf16_order)
+    assert KEY.private_key is not None
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-01-01T00:00:00Z",
+        "verificationMethod": METHOD,
+        "proofPurpose": "assertionMethod",
+    }
+    signed = {**badge, "proof": create_proof(jsonld_js_suite, badge, options, KEY.private_key)}
+    assert verifies(EDDSA_RDFC_2022, signed)
+    signed["credentialSubject"]["achievement"]["tag"] = ["\U0001f393 graduate", "\uff21 grades"]
+    assert not verifies(EDDSA_RDFC_2022, signed)

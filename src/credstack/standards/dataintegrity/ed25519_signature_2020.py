@@ -5,8 +5,14 @@ proof type, with no ``cryptosuite`` property."""
 from __future__ import annotations
 
 from credstack.standards.dataintegrity.eddsa import Cryptosuite
-from credstack.standards.dataintegrity.eddsa_rdfc_2022 import canonical_nquads
+from credstack.standards.dataintegrity.eddsa_rdfc_2022 import (
+    canonical_nquads,
+    canonical_nquads_in_utf16_order,
+)
 
 ED25519_SIGNATURE_2020 = Cryptosuite(
-    name="Ed25519Signature2020", proof_type="Ed25519Signature2020", canonicalize=canonical_nquads
+    name="Ed25519Signature2020",
+    proof_type="Ed25519Signature2020",
+    canonicalize=canonical_nquads,
+    alternative_canonicalize=canonical_nquads_in_utf16_order,
 )

@@ -15,11 +15,25 @@ def canonical_nquads(document: Mapping[str, Any]) -> bytes:
     return canonicalize(to_rdf(document)).encode("utf-8")
 
 
+def canonical_nquads_in_utf16_order(document: Mapping[str, Any]) -> bytes:
+    """The canonical N-Quads with lines sorted by UTF-16 code unit, as jsonld.js sorts
+    them (rdf-canonize issue #52), rather than by code point as RDFC-1.0 says. The two
+    differ only when characters beyond U+FFFF meet ones in U+E000–U+FFFF. Both serialize
+    the same dataset, so a verifier may accept a signature over either."""
+    return canonicalize(to_rdf(document), utf16_order=True).encode("utf-8")
+
+
 EDDSA_RDFC_2022 = Cryptosuite(
-    name="eddsa-rdfc-2022", proof_type="DataIntegrityProof", canonicalize=canonical_nquads
+    name="eddsa-rdfc-2022",
+    proof_type="DataIntegrityProof",
+    canonicalize=canonical_nquads,
+    alternative_canonicalize=canonical_nquads_in_utf16_order,
 )
 
 # The suite's name before the 2023 rename; same algorithm. Verified, never used to sign.
 EDDSA_2022 = Cryptosuite(
-    name="eddsa-2022", proof_type="DataIntegrityProof", canonicalize=canonical_nquads
+    name="eddsa-2022",
+    proof_type="DataIntegrityProof",
+    canonicalize=canonical_nquads,
+    alternative_canonicalize=canonical_nquads_in_utf16_order,
 )
