@@ -1,0 +1,283 @@
+"""Interoperability with Digital Bazaar's implementation (@digitalbazaar/vc 7.3.0), both
+directions: what credstack signs verifies there, what it signs verifies here, the same
+key and ``created`` give the same proof, and both refuse the same bad input.
+
+The credentials: the W3C vc-di-eddsa unsigned document and the 1EdTech OB 3.0 vector's
+unsigned credential (both from /work/shared/standards/vectors, re-issued by a did:key so
+that the issuer binding can be confirmed), a realistic EU micro-credential
+(interop/credentials/eu-micro-credential.json) and a credential whose text holds control
+characters and whose IRIs hold non-ASCII letters (the N-Quads escaping of RDFC-1.0).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credstack.standards import sign, verify
+from credstack.standards.errors import StandardsError
+from credstack.standards.keys.multikey import Ed25519KeyPair
+from tests.interop import digital_bazaar
+from tests.shared_data import read_json
+
+pytestmark = pytest.mark.interop
+
+FIXED_CREATED = "2026-01-15T10:00:00Z"
+W3C_VECTORS = ("vectors", "w3c-vc-di-eddsa")
+
+
+def w3c_alumni_credential() -> dict[str, Any]:
+    credential: dict[str, Any] = read_json(*W3C_VECTORS, "unsigned.json")
+    return credential
+
+
+def onedtech_open_badge() -> dict[str, Any]:
+    credential: dict[str, Any] = read_json("vectors", "1edtech-ob3-di", "ob-vector.json")[
+        "unsigned"
+    ]
+    return credential
+
+
+def eu_micro_credential() -> dict[str, Any]:
+    path = digital_bazaar.INTEROP_DIR / "credentials" / "eu-micro-credential.json"
+    credential: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return credential
+
+
+def control_characters_and_iris() -> dict[str, Any]:
+    credential = onedtech_open_badge()
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["id"] = "https://example.com/achievements/zoë-ἈΘΗΝᾶ-学习"
+    # RDFC-1.0 writes these as \b, \f, \u0001 and \u007F in N-Quads literals (the W3C
+    # rdf-canon test060); tab, newline, quote and backslash have short escapes too.
+    achievement["criteria"]["narrative"] = (
+        'Step\t1:\n"peer review" \\ back\bspace, form\ffeed, start\u0001, delete\u007f.'
+    )
+    return credential
+
+
+CREDENTIALS: dict[str, Callable[[], dict[str, Any]]] = {
+    "w3c-vc-di-eddsa-alumni": w3c_alumni_credential,
+    "1edtech-ob3-teamwork": onedtech_open_badge,
+    "eu-micro-credential": eu_micro_credential,
+    "control-characters-and-iris": control_characters_and_iris,
+}
+
+
+@pytest.fixture(scope="module")
+def issuer_key() -> Ed25519KeyPair:
+    return Ed25519KeyPair.from_key_pair_json(read_json(*W3C_VECTORS, "keyPair.json"))
+
+
+def did_key_of(key_pair: Ed25519KeyPair) -> str:
+    return f"did:key:{key_pair.public_key_multibase}"
+
+
+def issued_by(credential: dict[str, Any], key_pair: Ed25519KeyPair) -> dict[str, Any]:
+    """The credential with its issuer replaced by the key's did:key."""
+    reissued = copy.deepcopy(credential)
+    if isinstance(reissued["issuer"], dict):
+        reissued["issuer"]["id"] = did_key_of(key_pair)
+    else:
+        reissued["issuer"] = did_key_of(key_pair)
+    return reissued
+
+
+def unsigned(case: str, key_pair: Ed25519KeyPair) -> dict[str, Any]:
+    return issued_by(CREDENTIALS[case](), key_pair)
+
+
+def sign_with(signer: str, credential: dict[str, Any], key_pair: Ed25519KeyPair) -> dict[str, Any]:
+    if signer == "credstack":
+        return sign(credential, key_pair)
+    return digital_bazaar.sign(credential, key_pair.to_key_pair_json())
+
+
+def check_outcome(report_dict: dict[str, Any], name: str) -> str | None:
+    return next((c["outcome"] for c in report_dict["checks"] if c["check"] == name), None)
+
+
+def assert_credstack_verifies(signed: dict[str, Any]) -> None:
+    report = verify(signed)
+    details = report.to_dict()
+    assert report.verified, json.dumps(details, indent=2, ensure_ascii=False)
+    assert report.verdict == "valid"
+    assert check_outcome(details, "issuer_binding") == "passed", details
+
+
+def test_the_harness_reproduces_the_w3c_eddsa_rdfc_2022_vector() -> None:
+    # The reference side is checked on its own first: with the vector's key, created and
+    # verification method, Digital Bazaar's signer must give the W3C signed vector.
+    expected = read_json(*W3C_VECTORS, "eddsa-rdfc-2022", "signedDataInt.json")
+    signed = digital_bazaar.sign(
+        w3c_alumni_credential(),
+        read_json(*W3C_VECTORS, "keyPair.json"),
+        created=expected["proof"]["created"],
+        verification_method=expected["proof"]["verificationMethod"],
+    )
+    assert signed == expected
+
+
+@pytest.mark.parametrize("case", CREDENTIALS)
+def test_digital_bazaar_verifies_what_credstack_signs(
+    case: str, issuer_key: Ed25519KeyPair
+) -> None:
+    signed = sign(unsigned(case, issuer_key), issuer_key)
+
+    result = digital_bazaar.verify(signed)
+
+    assert result.verified, result.error
+
+
+@pytest.mark.parametrize("case", CREDENTIALS)
+def test_credstack_verifies_what_digital_bazaar_signs(
+    case: str, issuer_key: Ed25519KeyPair
+) -> None:
+    signed = digital_bazaar.sign(unsigned(case, issuer_key), issuer_key.to_key_pair_json())
+
+    assert_credstack_verifies(signed)
+
+
+@pytest.mark.parametrize("case", CREDENTIALS)
+def test_both_make_the_same_proof_from_the_same_key_and_time(
+    case: str, issuer_key: Ed25519KeyPair
+) -> None:
+    # Ed25519 signatures are deterministic, so equal canonical forms give equal proofs.
+    credential = unsigned(case, issuer_key)
+
+    ours = sign(credential, issuer_key, created=FIXED_CREATED)
+    theirs = digital_bazaar.sign(credential, issuer_key.to_key_pair_json(), created=FIXED_CREATED)
+
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("signer", ["credstack", "digital-bazaar"])
+@pytest.mark.parametrize("case", CREDENTIALS)
+def test_both_reject_a_credential_with_one_value_changed(
+    case: str, signer: str, issuer_key: Ed25519KeyPair
+) -> None:
+    signed = sign_with(signer, unsigned(case, issuer_key), issuer_key)
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = tampered["name"] + " (with honours)"
+
+    theirs = digital_bazaar.verify(tampered)
+    ours = verify(tampered)
+
+    assert not theirs.verified
+    assert not ours.verified
+    assert ours.verdict == "invalid"
+    assert check_outcome(ours.to_dict(), "proof") == "failed", ours.to_dict()
+
+
+@pytest.mark.parametrize("signer", ["credstack", "digital-bazaar"])
+def test_both_reject_a_proof_whose_created_time_was_changed(
+    signer: str, issuer_key: Ed25519KeyPair
+) -> None:
+    signed = sign_with(signer, unsigned("eu-micro-credential", issuer_key), issuer_key)
+    tampered = copy.deepcopy(signed)
+    tampered["proof"]["created"] = "2020-01-01T00:00:00Z"
+
+    assert not digital_bazaar.verify(tampered).verified
+    assert verify(tampered).verdict == "invalid"
+
+
+def test_both_refuse_a_signature_by_a_key_that_is_not_the_issuers() -> None:
+    # The W3C vector is signed by a did:key but issued by https://vc.example/issuers/5678.
+    signed = read_json(*W3C_VECTORS, "eddsa-rdfc-2022", "signedDataInt.json")
+
+    theirs = digital_bazaar.verify(signed)
+    ours = verify(signed).to_dict()
+
+    assert not theirs.verified
+    assert "issuer must match the verification method controller" in (theirs.error or "")
+    assert not ours["verified"]
+    assert check_outcome(ours, "proof") == "passed", ours
+    assert check_outcome(ours, "issuer_binding") == "failed", ours
+
+
+UNDEFINED_TERMS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "in-the-credential-subject": lambda c: c["credentialSubject"].update(favouriteColour="blue"),
+    "in-the-achievement": lambda c: c["credentialSubject"]["achievement"].update(
+        ectsGradeScale="A-F"
+    ),
+}
+
+
+@pytest.mark.parametrize("where", UNDEFINED_TERMS)
+def test_both_signers_refuse_a_credential_with_an_undefined_term(
+    where: str, issuer_key: Ed25519KeyPair
+) -> None:
+    credential = unsigned("eu-micro-credential", issuer_key)
+    UNDEFINED_TERMS[where](credential)
+
+    with pytest.raises(digital_bazaar.DigitalBazaarRefusedError, match="Safe mode"):
+        digital_bazaar.sign(credential, issuer_key.to_key_pair_json())
+    with pytest.raises(StandardsError):
+        sign(credential, issuer_key)
+
+
+def test_a_key_generated_by_credstack_works_in_both_directions() -> None:
+    key_pair = Ed25519KeyPair.generate()
+    credential = unsigned("eu-micro-credential", key_pair)
+
+    assert digital_bazaar.verify(sign(credential, key_pair)).verified
+    assert_credstack_verifies(digital_bazaar.sign(credential, key_pair.to_key_pair_json()))
+
+
+def credstack_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).with_name("credstack")
+    if not executable.exists():
+        pytest.fail(f"{executable} is missing: run `make install` (pip install -e .)")
+    return subprocess.run(
+        [str(executable), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_digital_bazaar_verifies_what_the_credstack_cli_signs(
+    tmp_path: Path, issuer_key: Ed25519KeyPair
+) -> None:
+    credential_file = tmp_path / "micro-credential.json"
+    credential_file.write_text(
+        json.dumps(unsigned("eu-micro-credential", issuer_key), ensure_ascii=False), "utf-8"
+    )
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(issuer_key.to_key_pair_json()), "utf-8")
+
+    completed = credstack_cli("sign", str(credential_file), "--key", str(key_file))
+
+    assert completed.returncode == 0, completed.stderr
+    signed = json.loads(completed.stdout)
+    assert signed["issuer"]["id"] == did_key_of(issuer_key)
+    result = digital_bazaar.verify(signed)
+    assert result.verified, result.error
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+def test_the_credstack_cli_verifies_what_digital_bazaar_signs(
+    tamper: bool, tmp_path: Path, issuer_key: Ed25519KeyPair
+) -> None:
+    signed = digital_bazaar.sign(
+        unsigned("eu-micro-credential", issuer_key), issuer_key.to_key_pair_json()
+    )
+    if tamper:
+        signed["credentialSubject"]["achievement"]["creditsAvailable"] = 50
+    signed_file = tmp_path / "signed.json"
+    signed_file.write_text(json.dumps(signed, ensure_ascii=False), "utf-8")
+
+    completed = credstack_cli("verify", str(signed_file), "--json")
+
+    assert completed.stdout.strip(), completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["verified"] is not tamper, completed.stdout
