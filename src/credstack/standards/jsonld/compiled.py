@@ -46,12 +46,19 @@ _BOOLEAN_SUFFIX = f"^^<{XSD}boolean>"
 # Integers beyond 2**53 are not exact in JavaScript processors; larger numbers fall back.
 _MAX_EXACT_INTEGER = 2**53
 
+# Node objects nested deeper fall back (each level is at most two JSON levels, and the
+# general path refuses documents nested 100 levels deep).
+_MAX_NODE_DEPTH = 40
+
 # An absolute IRI as jsonld.js and pyld recognise it (scheme ":" no whitespace), narrowed
 # to characters that are legal in an N-Quads IRIREF, so nothing dubious gets through.
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x20\x7f]*\Z")
+_ABSOLUTE_IRI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x20\x7f\ud800-\udfff]*\Z"
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\"\\\x7f]")
 _LANGUAGE_TAG = re.compile(r"[a-z]{1,8}(?:-[a-z0-9]{1,8})*\Z")
-_BLANK_LABEL = re.compile(r"_:[^\s]+\Z")
+_BLANK_LABEL = re.compile(r"_:[^\s\ud800-\udfff]+\Z")
 
 # Per-state caches keyed by document content stop growing at this size.
 _CACHE_LIMIT = 1024
@@ -356,33 +363,29 @@ def _initial_state(context: Any) -> _State | None:
         return _initial_states[urls]
 
 
-def _canonical_double(value: float) -> str:
-    mantissa, exponent = f"{value:.15E}".split("E")
-    mantissa = mantissa.rstrip("0")
-    if mantissa.endswith("."):
-        mantissa += "0"
-    return f"{mantissa}E{int(exponent)}"
-
-
 def _number_lexical(value: int | float) -> tuple[str, str]:
     """The lexical form and default datatype suffix of a JSON number (§8.6 steps 11-12).
 
     An integral number below 10**21 is an xsd:integer; any other number is an xsd:double
-    in canonical form. Python ints beyond 2**53 fall back: JavaScript processors would
-    already have rounded them.
+    in canonical form. Numbers a JavaScript processor would read differently fall back:
+    integers from 2**53 on, and doubles below 1e-6, which it may write as ``0``.
     """
     if isinstance(value, int):
         if abs(value) >= _MAX_EXACT_INTEGER:
             raise _FallbackError
         return str(value), _INTEGER_SUFFIX
-    if not math.isfinite(value):
+    if not math.isfinite(value) or (value and abs(value) < 1e-6):
         raise _FallbackError
     if value.is_integer() and abs(value) < 1e21:
         return str(int(value)), _INTEGER_SUFFIX
-    return _canonical_double(value), _DOUBLE_SUFFIX
+    from credstack.standards.jsonld.to_rdf import canonical_double
+
+    return canonical_double(value), _DOUBLE_SUFFIX
 
 
 def _string_literal(value: str) -> str:
+    if not value.isascii() and _LONE_SURROGATE.search(value):
+        raise _FallbackError  # not Unicode text; the general path reports it
     if _NEEDS_ESCAPE.search(value):
         return f'"{escape_literal(value)}"'
     return f'"{value}"'
@@ -425,7 +428,7 @@ def _expand_iri(state: _State, value: Any, *, vocab: bool) -> str:
 class _Emitter:
     """One run of the walk: the quads and the blank-node labels issued so far."""
 
-    __slots__ = ("ambiguous_literals", "blank_labels", "counter", "quads")
+    __slots__ = ("ambiguous_literals", "blank_labels", "counter", "depth", "quads")
 
     def __init__(self) -> None:
         self.quads: list[Quad] = []
@@ -434,6 +437,7 @@ class _Emitter:
         # which processors then keep twice. Such repeated quads are not merged here.
         self.ambiguous_literals: set[str] = set()
         self.counter = 0
+        self.depth = 0
         self.blank_labels: dict[str, str] = {}
 
     def fresh_blank(self) -> str:
@@ -467,6 +471,10 @@ class _Emitter:
         ``state`` is the active context of the map holding ``element`` under ``key``
         (``term`` is that key's definition); ``key`` is None for the top-level node.
         """
+        self.depth += 1
+        if self.depth > _MAX_NODE_DEPTH:
+            raise _FallbackError
+        first_quad = len(self.quads)
         # §5.5 step 7: a type-scoped context does not apply to a new node object, unless
         # the map is only a reference ({"id": ...}).
         previous = state.previous
@@ -506,24 +514,26 @@ class _Emitter:
             append((subject, _RDF_TYPE, type_term, graph))
 
         keys = state.keys
-        properties = 0
         for name, value in element.items():
             definition = keys.get(name)
             if definition is None:
                 # Not a term: only a plain name under @vocab is compiled.
-                if name.startswith("@") or state.vocab is None or ":" in name:
+                if (
+                    name.__class__ is not str
+                    or name.startswith("@")
+                    or state.vocab is None
+                    or ":" in name
+                ):
                     raise _FallbackError
                 predicate = _expand_iri(state, name, vocab=True)
                 for item in value if value.__class__ is list else (value,):
                     append((subject, predicate, self.object(item, state, name, None, graph), graph))
-                properties += 1
                 continue
             kind = definition.kind
             if kind != _PROPERTY:
                 if kind == _UNSUPPORTED:
                     raise _FallbackError
                 continue  # @id, @type and @context, handled above
-            properties += 1
             predicate = definition.predicate
             if definition.container != _NO_CONTAINER:
                 self.container_values(value, state, name, definition, subject, graph)
@@ -552,9 +562,10 @@ class _Emitter:
                 append(
                     (subject, predicate, self.object(value, state, name, definition, graph), graph)
                 )
-        if key is None and not types and properties == 0 and type_names is None:
-            # A top-level object with only @id (or nothing) is dropped; safe mode refuses.
+        if key is None and len(self.quads) == first_quad:
+            # A top-level object that states nothing is dropped; safe mode refuses it.
             raise _FallbackError
+        self.depth -= 1
         return subject
 
     def container_values(
@@ -683,6 +694,8 @@ class _Emitter:
             lexical = '"true"' if value else '"false"'
             return lexical + (f"^^{datatype}" if datatype else _BOOLEAN_SUFFIX)
         if value.__class__ is int or value.__class__ is float:
+            if datatype == f"<{_XSD_DOUBLE}>":
+                raise _FallbackError  # an integer typed xsd:double is written as a double
             number, suffix = _number_lexical(value)
             return f'"{number}"' + (f"^^{datatype}" if datatype else suffix)
         raise _FallbackError
@@ -704,7 +717,7 @@ def to_rdf_compiled(document: Mapping[str, Any]) -> list[Quad] | None:
     emitter = _Emitter()
     try:
         emitter.node(document, state, None, None, "")
-    except (_FallbackError, RecursionError):
+    except _FallbackError:
         return None
     quads = emitter.quads
     if len(set(quads)) != len(quads):
