@@ -21,6 +21,7 @@ from credstack.standards.vc.data_model import (
     Problem,
     credential_kind,
     json_path,
+    require_valid_credential,
     validate_credential,
     validity_period,
 )
@@ -535,3 +536,18 @@ def test_it_reports_a_document_nested_too_deeply_instead_of_crashing() -> None:
     credential["ext:deep"] = nested
 
     assert _paths(credential) == {"$": "INVALID_VALUE"}
+
+
+def test_require_valid_credential_raises_with_every_problem() -> None:
+    credential = _simple()
+    credential["issuer"]["type"] = ["Organization"]
+    del credential["credentialSubject"]["achievement"]["criteria"]
+
+    with pytest.raises(DataModelError, match=r"\$\.issuer\.type.*and 1 more") as raised:
+        require_valid_credential(credential)
+
+    assert [path for path, _ in raised.value.problems] == [
+        "$.issuer.type",
+        "$.credentialSubject.achievement.criteria",
+    ]
+    require_valid_credential(_simple())

@@ -5,8 +5,15 @@ from __future__ import annotations
 from credstack.standards.vc.data_model import (
     Problem,
     credential_kind,
+    require_valid_credential,
     validate_credential,
     validity_period,
 )
 
-__all__ = ["Problem", "credential_kind", "validate_credential", "validity_period"]
+__all__ = [
+    "Problem",
+    "credential_kind",
+    "require_valid_credential",
+    "validate_credential",
+    "validity_period",
+]

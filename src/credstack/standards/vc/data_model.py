@@ -378,3 +378,20 @@ def validate_credential(document: Mapping[str, Any]) -> list[Problem]:
     for problem in problems:
         unique.setdefault((problem.path, problem.code, problem.message), problem)
     return list(unique.values())
+
+
+def require_valid_credential(document: Mapping[str, Any]) -> None:
+    """Raise :class:`DataModelError` listing every problem if ``document`` does not conform.
+
+    For issuers, before signing: a credential with data-model problems must not be
+    signed. ``DataModelError.problems`` holds ``(path, message)`` pairs.
+    """
+    problems = validate_credential(document)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise DataModelError(
+            f"the credential does not conform to its data model: "
+            f"{first.path}: {first.message}{more}",
+            [(problem.path, problem.message) for problem in problems],
+        )
