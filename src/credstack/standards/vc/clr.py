@@ -62,7 +62,7 @@ AssociationType = Annotated[
 class Association(JsonLdModel):
     """B.1.1 Association: how two achievements of the CLR relate."""
 
-    type: Annotated[str, must_be("Association")] = "Association"
+    type: Annotated[TypeSet, must_be("Association")] = "Association"
     association_type: AssociationType
     source_id: Uri
     target_id: Uri

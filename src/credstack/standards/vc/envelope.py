@@ -160,21 +160,19 @@ def _type_set_containing(*required: str) -> Callable[[list[str] | str], list[str
     return check
 
 
-def _type_equal_to(required: str) -> Callable[[object], str]:
-    def check(value: object) -> str:
+def _type_equal_to(required: str) -> Callable[[object], object]:
+    def check(value: object) -> object:
         if value is _MISSING:
             raise PydanticCustomError(MISSING_PROPERTY, "type is required")
-        # The compacted single value is the specification's form; a one-item array
-        # means the same in JSON-LD.
-        if isinstance(value, list) and len(value) == 1:
-            value = value[0]
-        if value != required:
+        # The single value is the specification's form; a one-item array means the
+        # same in JSON-LD, and is kept as it was written.
+        if value != required and value != [required]:
             raise PydanticCustomError(
                 INVALID_TYPE,
                 "type must be {wanted}, got {value}",
                 {"wanted": repr(required), "value": repr(value)},
             )
-        return required
+        return value
 
     return check
 

@@ -157,7 +157,7 @@ class Image(JsonLdModel):
     """B.1.15 Image: a URI or Data URI with an optional caption."""
 
     id: Uri
-    type: Annotated[str, must_be("Image")] = "Image"
+    type: Annotated[TypeSet, must_be("Image")] = "Image"
     caption: str | None = None
 
 
@@ -188,7 +188,7 @@ class Alignment(JsonLdModel):
 class IdentifierEntry(JsonLdModel):
     """B.1.13 IdentifierEntry: another identifier of a Profile or Achievement."""
 
-    type: Annotated[str, must_be("IdentifierEntry")] = "IdentifierEntry"
+    type: Annotated[TypeSet, must_be("IdentifierEntry")] = "IdentifierEntry"
     identifier: str
     identifier_type: IdentifierType
 
@@ -196,7 +196,7 @@ class IdentifierEntry(JsonLdModel):
 class GeoCoordinates(JsonLdModel):
     """B.1.12 GeoCoordinates."""
 
-    type: Annotated[str, must_be("GeoCoordinates")] = "GeoCoordinates"
+    type: Annotated[TypeSet, must_be("GeoCoordinates")] = "GeoCoordinates"
     latitude: Number
     longitude: Number
 
@@ -300,7 +300,7 @@ class Result(JsonLdModel):
 class IdentityObject(JsonLdModel):
     """B.1.14 IdentityObject: a (usually hashed) identifier of the recipient."""
 
-    type: Annotated[str, must_be("IdentityObject")] = "IdentityObject"
+    type: Annotated[TypeSet, must_be("IdentityObject")] = "IdentityObject"
     hashed: bool
     identity_hash: str
     identity_type: IdentifierType
