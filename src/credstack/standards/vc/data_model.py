@@ -374,9 +374,10 @@ def validate_credential(document: Mapping[str, Any]) -> list[Problem]:
     except RecursionError:
         # JSON nested deeper than Python's stack (an attack, not a credential).
         return [Problem("$", "the document is nested too deeply to be checked", INVALID_VALUE)]
-    unique: dict[tuple[str, str, str], Problem] = {}
+    # The envelope rules and the models can both see one fault (a missing @context).
+    unique: dict[tuple[str, str], Problem] = {}
     for problem in problems:
-        unique.setdefault((problem.path, problem.code, problem.message), problem)
+        unique.setdefault((problem.path, problem.code), problem)
     return list(unique.values())
 
 
