@@ -551,3 +551,15 @@ def test_require_valid_credential_raises_with_every_problem() -> None:
         "$.credentialSubject.achievement.criteria",
     ]
     require_valid_credential(_simple())
+
+
+def test_it_reports_a_missing_context_of_a_plain_credential_once() -> None:
+    credential = {
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:subject"},
+    }
+
+    assert [(p.path, p.code) for p in validate_credential(credential)] == [
+        ("$['@context']", "MISSING_PROPERTY")
+    ]
