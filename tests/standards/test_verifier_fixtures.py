@@ -79,12 +79,14 @@ OB30_EXPECTED: dict[str, tuple[Verdict, str, Outcome]] = {
     "simple-err-issued.json": (Verdict.NOT_YET_VALID, "validity_period", Outcome.FAILED),
     "credential-status-revoked.json": (Verdict.COULD_NOT_CHECK, "status", Outcome.NOT_CHECKED),
 }
+# A context that is not pinned is never fetched: the proof cannot be checked.
+UNKNOWN_CONTEXT = (Verdict.COULD_NOT_CHECK, "proof", Outcome.NOT_CHECKED)
 CLR20_EXPECTED: dict[str, tuple[Verdict, str, Outcome]] = {
     "simple.json": UNCONFIRMED,
-    "simple_v1.json": UNCONFIRMED,
-    "complex.json": UNCONFIRMED,
+    "simple_v1.json": UNKNOWN_CONTEXT,  # clr/v2p0/context.json (unversioned)
+    "complex.json": UNKNOWN_CONTEXT,  # clr/v2p0/context.json (unversioned)
     "simple.jwt": UNCONFIRMED,
-    "simple_old_safesigned.json": UNCONFIRMED,
+    "simple_old_safesigned.json": UNKNOWN_CONTEXT,  # dc.imsglobal.org draft context
     "simple-noproof.json": (Verdict.INVALID, "proof", Outcome.FAILED),
 }
 BAKED = ["simple-json.png", "simple-jwt.png", "simple-jwt_v1.png", "simple-json.svg"]
@@ -151,3 +153,10 @@ def test_it_unbakes_and_verifies_each_baked_fixture(name: str) -> None:
     proof = report.check("proof")
     assert proof is not None and proof.outcome is Outcome.PASSED, report.to_dict()
     assert report.verdict is Verdict.COULD_NOT_CHECK
+
+
+def test_it_names_the_unknown_context_it_would_not_fetch() -> None:
+    report = run(fixture_path("clr20", "simple_old_safesigned.json"))
+    proof = report.check("proof")
+    assert proof is not None
+    assert "https://dc.imsglobal.org/draft/clr/v2p0/context" in proof.message
