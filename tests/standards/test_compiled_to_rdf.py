@@ -36,6 +36,7 @@ from credstack.standards.jsonld.document_loader import document_loader
 from credstack.standards.jsonld.nquads import Quad
 from credstack.standards.jsonld.to_rdf import to_rdf
 from tests.shared_data import fixture_path, read_json, standards_path
+from tests.standards.test_to_rdf import UNSAFE_CASES
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -317,6 +318,12 @@ TARGETED = {
             "source": {"id": "https://issuer.example", "type": ["Profile"], "name": "I"},
         },
     ),
+    "empty objects, references and a type-only node": credential(
+        issuer={"id": "https://issuer.example/profile"},
+        evidence=[{}, {"type": "Evidence"}, {"id": "https://issuer.example/evidence/1"}],
+        termsOfUse=[],
+        credentialSubject={"id": "did:example:subject", "type": "AchievementSubject"},
+    ),
     "two proofs": credential(
         proof=[
             {
@@ -503,6 +510,8 @@ FALLBACKS = {
         )
     ),
     "a top-level object whose values are all empty": {"@context": OB_CONTEXT, "name": []},
+    "an empty proof": credential(proof={}),
+    "a proof with only an id": credential(proof={"id": "urn:proof"}),
     "a presentation's credential without its own context (null-scoped context)": {
         "@context": OB_CONTEXT,
         "type": "VerifiablePresentation",
@@ -520,6 +529,13 @@ FALLBACKS = {
 @pytest.mark.parametrize("name", sorted(FALLBACKS))
 def test_it_falls_back_on_what_it_does_not_compile(name: str) -> None:
     assert to_rdf_compiled(FALLBACKS[name]) is None
+
+
+@pytest.mark.parametrize("name", sorted(UNSAFE_CASES))
+def test_it_never_accepts_what_safe_mode_refuses(name: str) -> None:
+    unsafe, _, valid = UNSAFE_CASES[name]
+    assert to_rdf_compiled(unsafe) is None
+    assert_same_dataset_or_fallback(valid)
 
 
 def test_it_gives_the_same_quads_on_a_second_call() -> None:

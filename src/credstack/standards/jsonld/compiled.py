@@ -114,9 +114,11 @@ class _Term:
         iri = mapping.get("@id")
         if isinstance(iri, str) and _ABSOLUTE_IRI.match(iri):
             self.vocab_term = f"<{iri}>"
+        # Kept even when the term is not usable as a property: as a type name its
+        # type-scoped context still applies. A null scoped context is False in pyld.
+        self.scoped = mapping.get("@context")
         if not _is_supported_mapping(mapping):
             return
-        iri = mapping.get("@id")
         if iri == "@id":
             self.kind = _ID
             return
@@ -151,8 +153,6 @@ class _Term:
             self.container = _LIST
         else:
             return
-        # A scoped context of null (False in pyld) resets the active context.
-        self.scoped = mapping.get("@context")
         self.iri = iri
         self.predicate = f"<{iri}>"
         self.kind = _PROPERTY
@@ -588,7 +588,11 @@ class _Emitter:
                 raise _FallbackError
             graph_name = self.fresh_blank()
             append((subject, predicate, graph_name, graph))
+            stated = len(self.quads)
             self.node(item, state, key, term, graph_name)
+            if len(self.quads) == stated:
+                # Like a top-level object, a graph's node that states nothing is dropped.
+                raise _FallbackError
 
     def list_head(self, value: Any, state: _State, key: str, term: _Term, graph: str) -> str:
         items = value if value.__class__ is list else [value]
