@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from credstack.standards.vc.envelope import (
     CREDENTIALS_V2,
@@ -37,6 +37,10 @@ from credstack.standards.vc.ob3 import (
 )
 
 CLR_V2P0_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+CompactJwt = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+]
+
 # The published CLR 2.0 contexts, and the draft URL still found in early CLRs.
 CLR_CONTEXT_PATTERN = re.compile(
     r"^(https://purl\.imsglobal\.org/spec/clr/v2p0/context(-2\.\d\.\d)*\.json"
@@ -77,7 +81,10 @@ class ClrSubject(JsonLdModel):
     )
     identifier: OneOrMany[IdentityObject] | None = None
     achievement: OneOrMany[Achievement] | None = None
-    verifiable_credential: Annotated[OneOrMany[dict[str, Any]], AfterValidator(non_empty)]
+    # Each a credential object, or a compact VC-JWT when the CLR is itself a VC-JWT.
+    verifiable_credential: Annotated[
+        OneOrMany[dict[str, Any] | CompactJwt], AfterValidator(non_empty)
+    ]
     association: OneOrMany[Association] | None = None
 
 

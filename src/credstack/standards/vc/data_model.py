@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from credstack.standards.errors import DataModelError
+from credstack.standards.errors import DataModelError, JwtError
 from credstack.standards.vc.clr import CLR_CONTEXT_PATTERN, ClrCredential
 from credstack.standards.vc.envelope import (
     CREDENTIALS_V1,
@@ -43,6 +43,7 @@ from credstack.standards.vc.envelope import (
     VerifiableCredential,
     parse_date_time_stamp,
 )
+from credstack.standards.vc.jwt import decode_vc_jwt
 from credstack.standards.vc.ob3 import (
     OB_CONTEXT_PATTERN,
     AchievementCredential,
@@ -355,12 +356,21 @@ def _validate(document: Any, path: str) -> list[Problem]:
         if isinstance(embedded, list):
             for index, credential in enumerate(embedded):
                 where = json_path(["credentialSubject", "verifiableCredential", index], path)
-                problems += _validate(credential, where)
-        elif isinstance(embedded, Mapping):
-            problems += _validate(
-                embedded, json_path(["credentialSubject", "verifiableCredential"], path)
-            )
+                problems += _validate_embedded(credential, where)
+        elif embedded is not None:
+            where = json_path(["credentialSubject", "verifiableCredential"], path)
+            problems += _validate_embedded(embedded, where)
     return problems
+
+
+def _validate_embedded(credential: Any, path: str) -> list[Problem]:
+    """A CLR's embedded credential: an object, or a VC-JWT whose payload is checked."""
+    if isinstance(credential, str):
+        try:
+            credential = decode_vc_jwt(credential).credential
+        except JwtError as error:
+            return [Problem(path, f"not a readable VC-JWT: {error.message}", WRONG_JSON_TYPE)]
+    return _validate(credential, path)
 
 
 def validate_credential(document: Mapping[str, Any]) -> list[Problem]:

@@ -46,9 +46,11 @@ from credstack.standards.vc.envelope import (
 
 OB_V3P0_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 # B.1.1 AchievementCredential @context: any published 3.x.y OB context (or the first,
-# unversioned one).
+# unversioned one), and the draft location early OB 3.0 issuers used (1EdTech's own
+# ob30/simple.jwt fixture has it).
 OB_CONTEXT_PATTERN = re.compile(
-    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$"
+    r"^(https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json"
+    r"|https://imsglobal\.github\.io/openbadges-specification/context\.json)$"
 )
 
 ACHIEVEMENT_TYPES = (
