@@ -35,8 +35,8 @@ OB30_EXPECTED: dict[str, tuple[Verdict, str, Outcome]] = {
     # Expired in 2020; its key (#key-1) is behind a URL that cannot be fetched here.
     "complete_v1.json": (Verdict.EXPIRED, "validity_period", Outcome.FAILED),
     "endorsement-valid.json": UNCONFIRMED,
-    # No kid and no jwk: there is no key to check the signature with.
-    "simple.jwt": (Verdict.COULD_NOT_CHECK, "proof", Outcome.NOT_CHECKED),
+    # No kid and no jwk, so no key to check it with; and its subject has no achievement.
+    "simple.jwt": (Verdict.INVALID, "data_model", Outcome.FAILED),
     # Signed by a did:velocity key; credstack resolves did:key and did:web only.
     "velocity.jwt": (Verdict.COULD_NOT_CHECK, "proof", Outcome.NOT_CHECKED),
     "simple-noproof.json": (Verdict.INVALID, "proof", Outcome.FAILED),

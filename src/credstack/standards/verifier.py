@@ -495,7 +495,11 @@ def _recipient_check(credential: Mapping[str, Any], recipient: str) -> Check:
             Outcome.NOT_CHECKED,
             "the credential carries no identifier to compare the recipient with",
         )
-    if any(identity_matches(i, wanted) for i in identities):
+    try:
+        matched = any(identity_matches(i, wanted) for i in identities)
+    except StandardsError as error:
+        return Check("recipient", Outcome.FAILED, f"the credential's identifier: {error.message}")
+    if matched:
         return Check("recipient", Outcome.PASSED, f"issued to {wanted}")
     return Check("recipient", Outcome.FAILED, f"the credential was not issued to {wanted}")
 
