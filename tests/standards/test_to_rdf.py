@@ -12,6 +12,7 @@ import copy
 import json
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -751,6 +752,13 @@ def test_it_uses_the_callers_document_loader_and_keeps_its_contexts_apart() -> N
     second = to_rdf(document, document_loader=loader_for("https://two.example/name"))
     assert first[0][1] == "<https://one.example/name>"
     assert second[0][1] == "<https://two.example/name>"
+
+
+def test_it_gives_the_same_quads_when_called_from_many_threads() -> None:
+    documents = [_ob_credential({"description": f"achievement {index}"}) for index in range(40)]
+    expected = [canonical(document) for document in documents]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(canonical, documents)) == expected
 
 
 # --- Any JSON value under a defined property ---------------------------------------------

@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
@@ -99,6 +100,10 @@ _NO_BASE = "credstack-no-base:"
 # Contexts processed through the frozen loader are cached here; pyld's own module cache
 # is shared with code that does not check safety, so it is not used.
 _FROZEN_CONTEXT_CACHE: LRUCache[Any, Any] = LRUCache(maxsize=200)
+# pyld reads and updates that cache (and the processed-context caches inside it) without
+# locking; conversions through it take turns. pyld is pure Python, so under the GIL
+# this costs no parallelism.
+_FROZEN_CONTEXT_LOCK = threading.Lock()
 
 
 def is_absolute_iri(value: object) -> bool:
@@ -132,7 +137,10 @@ def to_rdf(
     paths: dict[int, str] = {}
     copied = _copy_json(document, "", 0, paths)
     processor = _SafeProcessor(paths, copied)
-    return processor.document_to_rdf(copied, document_loader)
+    if document_loader is not None:
+        return processor.document_to_rdf(copied, document_loader)
+    with _FROZEN_CONTEXT_LOCK:
+        return processor.document_to_rdf(copied, None)
 
 
 # --- Step 1: the document as JSON, with paths -------------------------------------------
