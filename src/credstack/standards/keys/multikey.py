@@ -183,8 +183,8 @@ def public_key_from_jwk(jwk: object) -> PublicKey:
     private = [member for member in _JWK_PRIVATE_MEMBERS if member in jwk]
     if private:
         raise KeyFormatError(
-            f"the JWK contains private key members ({', '.join(private)}); "
-            "a verification method must publish only the public key"
+            f"the JWK contains private key material ({', '.join(private)}); "
+            "only a public key may be published"
         )
     kty = jwk.get("kty")
     if kty == "OKP":

@@ -35,8 +35,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
-from credstack.standards.errors import JwtError, ProofGenerationError
+from credstack.standards.errors import JwtError, KeyFormatError, ProofGenerationError
 from credstack.standards.jsonld.document_loader import CREDENTIALS_V1, CREDENTIALS_V2
+from credstack.standards.keys import multikey
 
 PublicKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
 
@@ -67,7 +68,6 @@ _NOT_YET_VALID = "the credential is not valid before"
 _EXPIRED = "the credential expired at"
 
 # JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4).
-_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 
 
 class _VcJwtRegistry(JWSRegistry):
@@ -205,40 +205,15 @@ def verify_jws_signature(parsed: CompactJws, public_key: PublicKey) -> str | Non
 
 
 def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
-    """Read a public JWK (RSA, EC P-256, OKP Ed25519) into a ``cryptography`` key.
+    """Read a public JWK (RSA, EC P-256/P-384, OKP Ed25519) into a ``cryptography`` key.
 
-    Raises JwtError when the JWK holds a private or symmetric member (``d``, ``p``,
-    ``q``, ``dp``, ``dq``, ``qi``, ``oth``, ``k``: OB 3.0 §8.2 says the JWK MUST never
-    contain ``d``) or is not a usable public key.
+    Raises JwtError when the JWK holds a private or symmetric member (OB 3.0 §8.2: the
+    JWK MUST never contain ``d``) or is not a usable public key.
     """
-    if not isinstance(jwk, Mapping):
-        raise JwtError("the jwk header parameter is not a JSON object")
-    private = [name for name in _PRIVATE_JWK_MEMBERS if name in jwk]
-    if private:
-        raise JwtError(
-            f"the JWK contains private key material ({', '.join(private)}); "
-            "only a public key may be published"
-        )
-    kty = jwk.get("kty")
     try:
-        if kty == "RSA":
-            rsa = RSAKey.import_key({"kty": "RSA", "n": jwk["n"], "e": jwk["e"]})
-            raw: Any = rsa.public_key
-        elif kty == "EC":
-            ec = ECKey.import_key({"kty": "EC", "crv": jwk["crv"], "x": jwk["x"], "y": jwk["y"]})
-            raw = ec.public_key
-        elif kty == "OKP":
-            okp = OKPKey.import_key({"kty": "OKP", "crv": jwk["crv"], "x": jwk["x"]})
-            raw = okp.public_key
-        else:
-            raise JwtError(f"JWK key type {kty!r} is not supported (RSA, EC, OKP)")
-    except KeyError as error:
-        raise JwtError(f"the {kty} JWK lacks the member {error.args[0]!r}") from error
-    except (JoseError, ValueError, TypeError) as error:
-        raise JwtError(f"the JWK is not a valid {kty} public key: {error}") from error
-    if not isinstance(raw, Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey):
-        raise JwtError(f"JWK curve {jwk.get('crv')!r} is not supported")
-    return raw
+        return multikey.public_key_from_jwk(jwk)
+    except KeyFormatError as error:
+        raise JwtError(f"the JWK in the token: {error.message}") from None
 
 
 # VC-JWT signing (OB 3.0 §8.2 "Create the JOSE Header", "Create the JWT Payload").
