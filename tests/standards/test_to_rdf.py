@@ -572,7 +572,7 @@ def test_an_empty_list_is_rdf_nil() -> None:
     ]
 
 
-# --- Literals (JSON-LD 1.1 API §8.6) ----------------------------------------------------
+# --- Literals (JSON-LD 1.1 API §8.2 Object to RDF Conversion, §8.6 Data Round Tripping)
 
 
 def _object_of(value: Any, context: dict[str, Any] | None = None) -> str:

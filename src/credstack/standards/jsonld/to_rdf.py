@@ -88,7 +88,7 @@ _BCP47 = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 _DECIMAL_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 # JavaScript numbers: integers beyond 2**53 lose precision, and 10**21 and beyond are
-# written as doubles (JSON-LD 1.1 API §8.6 step 10 and jsonld.js).
+# written as doubles (JSON-LD 1.1 API §8.2 Object to RDF Conversion, and jsonld.js).
 _MAX_SAFE_INTEGER = 2**53
 _DOUBLE_THRESHOLD = 10**21
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -838,7 +838,7 @@ def _value_to_rdf(item: dict[str, Any]) -> str:
 
 
 def canonical_double(value: float) -> str:
-    """The xsd:double form JSON-LD 1.1 API §8.6 and jsonld.js write, e.g. ``1.1E0``.
+    """The xsd:double form of JSON-LD 1.1 API §8.6 (Data Round Tripping), e.g. ``1.1E0``.
 
     jsonld.js writes ``value.toExponential(15)`` (16 significant digits, ties away from
     zero as ECMAScript specifies) with trailing zeros of the mantissa removed down to one
