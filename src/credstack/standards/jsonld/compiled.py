@@ -57,6 +57,8 @@ _ABSOLUTE_IRI = re.compile(
 )
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\"\\\x7f]")
+# A string that cannot be written between quotes as it is.
+_SPECIAL_STRING = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff]')
 _LANGUAGE_TAG = re.compile(r"[a-z]{1,8}(?:-[a-z0-9]{1,8})*\Z")
 _BLANK_LABEL = re.compile(r"_:[^\s\ud800-\udfff]+\Z")
 
@@ -75,6 +77,13 @@ _COERCE_ID = 1
 _COERCE_VOCAB = 2
 _COERCE_DATATYPE = 3
 
+# How a node object's key is handled on the hot path (see _Emitter.node).
+_FAST_FAIL = 0  # a term or keyword the compiled path does not handle
+_FAST_SKIP = 1  # @id, @type (and their aliases), @context: handled before the properties
+_FAST_LITERAL = 2  # a string becomes a plain literal or one of the term's datatype
+_FAST_ID = 3  # a string is an IRI (@type: @id)
+_FAST_GENERAL = 4  # containers, scoped contexts, @vocab and xsd:string coercions
+
 # Containers other than @set (which changes nothing in RDF).
 _NO_CONTAINER = 0
 _GRAPH = 1
@@ -92,6 +101,7 @@ class _Term:
         "coercion",
         "container",
         "datatype_suffix",
+        "fast",
         "iri",
         "kind",
         "predicate",
@@ -101,6 +111,7 @@ class _Term:
 
     def __init__(self, mapping: Mapping[str, Any] | None) -> None:
         self.kind = _UNSUPPORTED
+        self.fast = _FAST_FAIL
         self.iri = ""
         self.predicate = ""
         self.coercion = _PLAIN
@@ -121,9 +132,11 @@ class _Term:
             return
         if iri == "@id":
             self.kind = _ID
+            self.fast = _FAST_SKIP
             return
         if iri == "@type":
             self.kind = _TYPE
+            self.fast = _FAST_SKIP
             return
         if not isinstance(iri, str) or not _ABSOLUTE_IRI.match(iri):
             return
@@ -156,6 +169,14 @@ class _Term:
         self.iri = iri
         self.predicate = f"<{iri}>"
         self.kind = _PROPERTY
+        self.fast = _FAST_GENERAL
+        if self.container == _NO_CONTAINER and self.scoped is None:
+            if self.coercion == _PLAIN or (
+                self.coercion == _COERCE_DATATYPE and self.datatype_suffix
+            ):
+                self.fast = _FAST_LITERAL
+            elif self.coercion == _COERCE_ID:
+                self.fast = _FAST_ID
 
 
 def _is_supported_mapping(mapping: Mapping[str, Any]) -> bool:
@@ -203,6 +224,7 @@ class _State:
         for keyword, kind in (("@id", _ID), ("@type", _TYPE), ("@context", _ID)):
             marker = _Term(None)
             marker.kind = kind
+            marker.fast = _FAST_SKIP
             self.keys[keyword] = marker
         vocab = ctx.get("@vocab")
         self.vocab: str | None = vocab if isinstance(vocab, str) else None
@@ -216,13 +238,16 @@ class _State:
         """The type IRIs of a node typed ``type_names`` and its state after type scoping."""
         if type_names.__class__ is str:
             names: tuple[str, ...] = (type_names,)
-        elif type_names.__class__ is list and all(n.__class__ is str for n in type_names):
+        elif type_names.__class__ is list:
             names = tuple(type_names)
         else:
             raise _FallbackError
-        cached = self._typed.get(names)
-        if cached is not None:
-            return cached
+        try:
+            return self._typed[names]  # only lists of strings are ever stored
+        except (KeyError, TypeError):
+            pass
+        if not all(name.__class__ is str for name in names):
+            raise _FallbackError
         types = tuple(_expand_iri(self, name, vocab=True) for name in names)
         if any(t[0] == "_" for t in types):
             raise _FallbackError  # blank-node types are not compiled
@@ -514,6 +539,7 @@ class _Emitter:
             append((subject, _RDF_TYPE, type_term, graph))
 
         keys = state.keys
+        special = _SPECIAL_STRING.search
         for name, value in element.items():
             definition = keys.get(name)
             if definition is None:
@@ -529,39 +555,30 @@ class _Emitter:
                 for item in value if value.__class__ is list else (value,):
                     append((subject, predicate, self.object(item, state, name, None, graph), graph))
                 continue
-            kind = definition.kind
-            if kind != _PROPERTY:
-                if kind == _UNSUPPORTED:
-                    raise _FallbackError
-                continue  # @id, @type and @context, handled above
-            predicate = definition.predicate
-            if definition.container != _NO_CONTAINER:
-                self.container_values(value, state, name, definition, subject, graph)
-            elif value.__class__ is str and definition.scoped is None:
-                coercion = definition.coercion
-                if coercion == _PLAIN:
-                    obj = _string_literal(value)
-                elif coercion == _COERCE_DATATYPE:
-                    obj = _string_literal(value) + definition.datatype_suffix
-                    if not definition.datatype_suffix:
-                        self.ambiguous_literals.add(obj)
+            fast = definition.fast
+            if fast == _FAST_LITERAL and value.__class__ is str:
+                if special(value) is None:
+                    obj = f'"{value}"{definition.datatype_suffix}'
                 else:
-                    obj = self.resource(state, value, vocab=coercion == _COERCE_VOCAB)
-                append((subject, predicate, obj, graph))
+                    obj = _string_literal(value) + definition.datatype_suffix
+                append((subject, definition.predicate, obj, graph))
+            elif fast == _FAST_SKIP:
+                continue
+            elif fast == _FAST_FAIL:
+                raise _FallbackError
+            elif fast == _FAST_ID and value.__class__ is str:
+                obj = self.resource(state, value, vocab=False)
+                append((subject, definition.predicate, obj, graph))
+            elif definition.container != _NO_CONTAINER:
+                self.container_values(value, state, name, definition, subject, graph)
             elif value.__class__ is list:
+                predicate = definition.predicate
                 for item in value:
-                    append(
-                        (
-                            subject,
-                            predicate,
-                            self.object(item, state, name, definition, graph),
-                            graph,
-                        )
-                    )
+                    obj = self.object(item, state, name, definition, graph)
+                    append((subject, predicate, obj, graph))
             else:
-                append(
-                    (subject, predicate, self.object(value, state, name, definition, graph), graph)
-                )
+                obj = self.object(value, state, name, definition, graph)
+                append((subject, definition.predicate, obj, graph))
         if key is None and len(self.quads) == first_quad:
             # A top-level object that states nothing is dropped; safe mode refuses it.
             raise _FallbackError
