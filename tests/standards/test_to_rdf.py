@@ -694,6 +694,11 @@ def test_it_refuses_an_unknown_context_without_fetching_it() -> None:
         to_rdf(_credential([CREDENTIALS_V2, url]))
 
 
+def test_it_refuses_a_relative_context_url() -> None:
+    with pytest.raises(DocumentLoadingError, match=re.escape("'contexts/v1.json' is a relative")):
+        to_rdf({"@context": [CREDENTIALS_V2, "contexts/v1.json"], "id": "urn:a"})
+
+
 @pytest.mark.parametrize(
     ("context", "named"),
     [

@@ -662,6 +662,11 @@ def _static(loader: DocumentLoader) -> DocumentLoader:
     """
 
     def load(url: str, options: Any = None) -> Mapping[str, Any]:
+        if url.startswith(_NO_BASE):
+            raise DocumentLoadingError(
+                f"context {url[len(_NO_BASE) :]!r} is a relative URL and the document has "
+                "no base IRI"
+            )
         remote = dict(loader(url, options))
         remote["document"] = copy.deepcopy(remote.get("document"))
         remote["tag"] = "static"
