@@ -1,0 +1,1 @@
+"""People and organisations: users (email login), organisations, memberships, permissions."""

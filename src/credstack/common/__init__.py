@@ -1,0 +1,1 @@
+"""Small pieces every platform app shares: the app error base, settings helpers, ids."""

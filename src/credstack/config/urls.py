@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from credstack.config.api import api
+from credstack.issuing.views import organisation_did_document
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
+]

@@ -1,0 +1,1 @@
+"""Issuing: signing keys, micro-credential definitions (and, next, awards and revocation)."""

@@ -1,0 +1,287 @@
+"""Signing keys and micro-credential definitions.
+
+Awards (next step) will reference a :class:`DefinitionVersion` (never the definition
+alone, so a credential keeps describing what was awarded), a recipient (email or DID),
+a status list index, an idempotency key and the signed credential.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from credstack.accounts.models import Organisation
+from credstack.common.errors import ConflictError
+from credstack.common.ids import new_public_id
+
+
+def new_key_id() -> str:
+    return new_public_id("key")
+
+
+def new_definition_id() -> str:
+    return new_public_id("def")
+
+
+class SigningKey(models.Model):
+    """An organisation's Ed25519 key. The secret is only ever stored encrypted
+    (AES-256-GCM under the instance's key-encryption key, see ``key_encryption``).
+    A retired key signs nothing new but stays in the DID document, so credentials it
+    signed keep verifying."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_key_id, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="signing_keys"
+    )
+    algorithm = models.CharField(max_length=16, default="Ed25519", editable=False)
+    public_key_multibase = models.CharField(max_length=100, unique=True, editable=False)
+    encrypted_secret = models.BinaryField(editable=False)
+    # Which key-encryption key sealed the secret (a fingerprint, not the key), so a
+    # wrong key is named as such instead of failing as "corrupt".
+    key_encryption_key_id = models.CharField(max_length=16, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_active_signing_key_per_organisation",
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+    def __str__(self) -> str:
+        state = "active" if self.is_active else "retired"
+        return f"{self.organisation.slug} {self.public_key_multibase[:12]}… ({state})"
+
+    def __repr__(self) -> str:  # never show the encrypted secret either
+        return f"<SigningKey {self.public_id} {self.public_key_multibase}>"
+
+
+class DefinitionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded by a newer version"
+    RETIRED = "retired", "Retired"
+
+
+# Published, superseded and retired versions are frozen: awards point at them.
+FROZEN_STATUSES = frozenset(
+    {DefinitionStatus.PUBLISHED, DefinitionStatus.SUPERSEDED, DefinitionStatus.RETIRED}
+)
+
+
+class AchievementDefinition(models.Model):
+    """A micro-credential (or other achievement) an organisation awards; its content
+    lives in numbered :class:`DefinitionVersion` rows."""
+
+    public_id = models.CharField(
+        max_length=32, unique=True, default=new_definition_id, editable=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="definitions"
+    )
+    published_version = models.OneToOneField(
+        "DefinitionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version new awards use; None until the first is published.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    def latest_version(self) -> DefinitionVersion:
+        version = self.versions.order_by("-number").first()
+        if version is None:
+            raise ConflictError(f"definition {self.public_id} has no version")
+        return version
+
+
+class ParticipationForm(models.TextChoices):
+    ONLINE = "online", "Online"
+    ONSITE = "onsite", "On site"
+    BLENDED = "blended", "Blended"
+    VOLUNTEERING = "volunteering", "Volunteering"
+    WORK_EXPERIENCE = "work_experience", "Work experience"
+
+
+class Supervision(models.TextChoices):
+    NONE = "none", "Unsupervised, no identity verification"
+    SUPERVISED = "supervised", "Supervised, no identity verification"
+    SUPERVISED_ONLINE_ID = (
+        "supervised_online_identity",
+        "Supervised with online identity verification",
+    )
+    SUPERVISED_ONSITE_ID = (
+        "supervised_onsite_identity",
+        "Supervised with on-site identity verification",
+    )
+
+
+class QualificationCycle(models.TextChoices):
+    SHORT = "short", "Short cycle"
+    FIRST = "first", "First cycle"
+    SECOND = "second", "Second cycle"
+    THIRD = "third", "Third cycle"
+
+
+class ExpiryRule(models.TextChoices):
+    NONE = "none", "Never expires"
+    FIXED_DATE = "fixed_date", "Expires on a fixed date"
+    MONTHS_AFTER_AWARD = "months_after_award", "Expires a number of months after the award"
+
+
+class DefinitionVersion(models.Model):
+    """One version of a definition: the elements of the Council Recommendation of
+    16 June 2022 on micro-credentials (learner identification and date of issuing are
+    filled at award) and what issuers and catalogues expect besides.
+
+    Frozen once published: change it through ``services.update_definition``, which
+    makes a new version. ``save()`` refuses to change a frozen version's content.
+    """
+
+    definition = models.ForeignKey(
+        AchievementDefinition, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=DefinitionStatus.choices, default=DefinitionStatus.DRAFT
+    )
+
+    # --- EU mandatory elements -----------------------------------------------------
+    title = models.CharField(max_length=300, blank=True)
+    issuer_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    issuer_region = models.CharField(max_length=100, blank=True)
+    awarding_bodies = models.JSONField(
+        default=list, blank=True, help_text='[{"name": ..., "url": ..., "country": ...}]'
+    )
+    learning_outcomes = models.JSONField(default=list, blank=True, help_text="list of strings")
+    workload_ects = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    workload_hours = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    eqf_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    national_framework = models.CharField(max_length=200, blank=True)
+    national_framework_level = models.CharField(max_length=50, blank=True)
+    cycle = models.CharField(max_length=8, choices=QualificationCycle.choices, blank=True)
+    assessment_type = models.TextField(blank=True)
+    participation_form = models.CharField(
+        max_length=16, choices=ParticipationForm.choices, blank=True
+    )
+    quality_assurance = models.TextField(blank=True)
+
+    # --- EU optional elements ------------------------------------------------------
+    prerequisites = models.TextField(blank=True)
+    supervision = models.CharField(max_length=32, choices=Supervision.choices, blank=True)
+    grade_scheme = models.TextField(blank=True)
+    stackability = models.TextField(blank=True, help_text="integration/stackability options")
+    further_information = models.TextField(blank=True)
+
+    # --- What issuers and catalogues expect besides --------------------------------
+    description = models.TextField(blank=True)
+    criteria = models.TextField(blank=True, help_text="how it is earned (Markdown)")
+    criteria_url = models.URLField(blank=True)
+    image = models.CharField(max_length=300, blank=True, help_text="stored file name")
+    alignments = models.JSONField(
+        default=list, blank=True, help_text='[{"framework", "code", "name", "url"}]'
+    )
+    tags = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag")
+    achievement_type = models.CharField(max_length=64, default="MicroCredential")
+    expiry_rule = models.CharField(
+        max_length=20, choices=ExpiryRule.choices, default=ExpiryRule.NONE
+    )
+    expiry_date = models.DateField(null=True, blank=True)
+    expiry_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    price_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    price_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217")
+    delivery_information = models.TextField(blank=True)
+
+    # --- Workflow ------------------------------------------------------------------
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    # The fields that describe the achievement (everything but identity and workflow).
+    WORKFLOW_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "definition",
+            "number",
+            "status",
+            "created_by",
+            "created_at",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "published_at",
+        }
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["definition", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["definition", "number"], name="one_version_number")
+        ]
+
+    @classmethod
+    def content_field_names(cls) -> list[str]:
+        return [
+            field.attname
+            for field in cls._meta.concrete_fields
+            if field.name not in cls.WORKFLOW_FIELDS
+        ]
+
+    def content(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.content_field_names()}
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> DefinitionVersion:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.status
+        instance._stored_content = instance.content()
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_stored_status", None) in FROZEN_STATUSES and (
+            self.content() != self._stored_content
+        ):
+            raise ConflictError(
+                f"version {self.number} is published and cannot change; "
+                "update the definition to make a new version",
+                code="version_frozen",
+            )
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+        self._stored_content = self.content()
+
+    def __str__(self) -> str:
+        return f"{self.title or self.definition.public_id} v{self.number}"

@@ -1,0 +1,413 @@
+"""Writes of the issuing app: signing keys and micro-credential definitions.
+
+Each service checks permissions itself (``accounts.permissions.require``) so views,
+the API and the command line cannot forget to.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from credstack.accounts.models import Organisation, User
+from credstack.accounts.permissions import Action, require
+from credstack.common.errors import ConflictError, ValidationFailedError
+from credstack.issuing.key_encryption import (
+    key_encryption_key,
+    key_encryption_key_id,
+    open_secret,
+    seal_secret,
+)
+from credstack.issuing.models import (
+    FROZEN_STATUSES,
+    AchievementDefinition,
+    DefinitionStatus,
+    DefinitionVersion,
+    ExpiryRule,
+    SigningKey,
+)
+from credstack.standards.keys.multikey import Ed25519KeyPair
+
+# --- Signing keys ---------------------------------------------------------------------
+
+
+def _store_new_key(organisation: Organisation, now: datetime) -> SigningKey:
+    kek = key_encryption_key()
+    key_pair = Ed25519KeyPair.generate()
+    private_key = key_pair.private_key
+    assert private_key is not None
+    seed = private_key.private_bytes_raw()
+    public = key_pair.public_key_multibase
+    return SigningKey.objects.create(
+        organisation=organisation,
+        public_key_multibase=public,
+        encrypted_secret=seal_secret(seed, public, kek),
+        key_encryption_key_id=key_encryption_key_id(kek),
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def create_signing_key(
+    organisation: Organisation, *, by: User | None, now: datetime | None = None
+) -> SigningKey:
+    """Create the organisation's first signing key.
+
+    ``by=None`` is for the command line acting as the instance's operator. Raises
+    PermissionDeniedError, ConflictError when an active key exists (rotate it instead),
+    KeyEncryptionKeyMissingError without a key-encryption key.
+    """
+    if by is not None:
+        require(by, organisation, Action.MANAGE_KEYS)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if SigningKey.objects.filter(organisation=organisation, retired_at__isnull=True).exists():
+        raise ConflictError(
+            f"{organisation.name} already has an active signing key; rotate it instead",
+            code="signing_key_exists",
+        )
+    return _store_new_key(organisation, now or timezone.now())
+
+
+@transaction.atomic
+def rotate_signing_key(
+    organisation: Organisation, *, by: User | None, now: datetime | None = None
+) -> SigningKey:
+    """Retire the active key (kept, never deleted: it stays in the DID document so
+    credentials it signed keep verifying) and create a new one, which is returned."""
+    if by is not None:
+        require(by, organisation, Action.MANAGE_KEYS)
+    now = now or timezone.now()
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    SigningKey.objects.filter(organisation=organisation, retired_at__isnull=True).update(
+        retired_at=now
+    )
+    return _store_new_key(organisation, now)
+
+
+def load_key_pair(signing_key: SigningKey) -> Ed25519KeyPair:
+    """Decrypt ``signing_key`` for signing. The caller checks the right to sign (award)
+    and must not keep or log the result. Raises KeyDecryptionError,
+    KeyEncryptionKeyMissingError."""
+    kek = key_encryption_key()
+    seed = open_secret(
+        signing_key.encrypted_secret,
+        signing_key.public_key_multibase,
+        kek,
+        key_id=signing_key.key_encryption_key_id,
+    )
+    key_pair = Ed25519KeyPair.from_private_key(ed25519.Ed25519PrivateKey.from_private_bytes(seed))
+    if key_pair.public_key_multibase != signing_key.public_key_multibase:
+        raise ConflictError("the stored signing key does not match its public key")
+    return key_pair
+
+
+# --- Definitions ----------------------------------------------------------------------
+
+EDITABLE_FIELDS = frozenset(DefinitionVersion.content_field_names())
+
+_BCP47 = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _text_list_problems(name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return [f"{name}: must be a list of texts"]
+    if any(not item.strip() for item in value):
+        return [f"{name}: items must not be blank"]
+    return []
+
+
+def _object_list_problems(
+    name: str, value: Any, *, allowed: set[str], required: set[str]
+) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        return [f"{name}: must be a list of objects"]
+    problems = []
+    for index, item in enumerate(value):
+        unknown = set(item) - allowed
+        if unknown:
+            problems.append(f"{name}[{index}]: unknown keys {', '.join(sorted(unknown))}")
+        missing = [key for key in sorted(required) if not str(item.get(key) or "").strip()]
+        if missing:
+            problems.append(f"{name}[{index}]: needs {', '.join(missing)}")
+        bad = [
+            key for key in sorted(item) if item[key] is not None and not isinstance(item[key], str)
+        ]
+        if bad:
+            problems.append(f"{name}[{index}]: {', '.join(bad)} must be text")
+    return problems
+
+
+def _version_problems(version: DefinitionVersion) -> list[str]:
+    """Every field-level problem (types, ranges, shapes); empty when the version is
+    well formed. Completeness for publishing is :func:`missing_mandatory_elements`."""
+    problems: list[str] = []
+    try:
+        version.full_clean(exclude=["definition", "created_by", "approved_by"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            problems.extend(f"{field}: {message}" for message in messages)
+    problems += _text_list_problems("learning_outcomes", version.learning_outcomes)
+    problems += _text_list_problems("tags", version.tags)
+    problems += _object_list_problems(
+        "awarding_bodies",
+        version.awarding_bodies,
+        allowed={"name", "url", "country", "id"},
+        required={"name"},
+    )
+    problems += _object_list_problems(
+        "alignments",
+        version.alignments,
+        allowed={"framework", "code", "name", "url", "type", "description"},
+        required={"name", "url"},
+    )
+    if version.issuer_country and not _COUNTRY.fullmatch(version.issuer_country):
+        problems.append("issuer_country: must be an ISO 3166-1 alpha-2 code such as FI")
+    if version.language and not _BCP47.fullmatch(version.language):
+        problems.append("language: must be a BCP 47 language tag such as en or fr-BE")
+    if version.price_currency and not _CURRENCY.fullmatch(version.price_currency):
+        problems.append("price_currency: must be an ISO 4217 code such as EUR")
+    if version.expiry_rule == ExpiryRule.FIXED_DATE and version.expiry_date is None:
+        problems.append("expiry_date: needed when the expiry rule is a fixed date")
+    if version.expiry_rule == ExpiryRule.MONTHS_AFTER_AWARD and not version.expiry_months:
+        problems.append("expiry_months: needed when the credential expires months after award")
+    return sorted(set(problems))
+
+
+def missing_mandatory_elements(version: DefinitionVersion) -> list[str]:
+    """The EU mandatory elements (Council Recommendation of 16 June 2022, Annex I) the
+    version lacks, in the Recommendation's words. Learner identification and date of
+    issuing are filled at award and never missing here."""
+    missing = []
+    if not version.title.strip():
+        missing.append("title of the micro-credential")
+    if not version.issuer_country:
+        missing.append("country/region of the issuer")
+    if not version.awarding_bodies:
+        missing.append("awarding body(ies)")
+    if not version.learning_outcomes:
+        missing.append("learning outcomes")
+    if version.workload_ects is None and version.workload_hours is None:
+        missing.append("notional workload needed to achieve the learning outcomes (ECTS or hours)")
+    if version.eqf_level is None and not (
+        version.national_framework.strip() and version.national_framework_level.strip()
+    ):
+        missing.append("level (and cycle, if applicable) of the learning experience (EQF/NQF)")
+    if not version.assessment_type.strip():
+        missing.append("type of assessment")
+    if not version.participation_form:
+        missing.append("form of participation in the learning activity")
+    if not version.quality_assurance.strip():
+        missing.append("type of quality assurance used to underpin the micro-credential")
+    return missing
+
+
+def _coerce(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailedError(
+            "unknown fields", [f"{name}: not a definition field" for name in sorted(unknown)]
+        )
+    coerced = dict(changes)
+    for name in ("workload_ects", "workload_hours", "price_amount"):
+        value = coerced.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            coerced[name] = Decimal(str(value))
+    return coerced
+
+
+def _apply(version: DefinitionVersion, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(version, name, value)
+    problems = _version_problems(version)
+    if problems:
+        raise ValidationFailedError("the definition is not valid", problems)
+
+
+@transaction.atomic
+def create_definition(
+    organisation: Organisation, fields: dict[str, Any], *, by: User, now: datetime | None = None
+) -> AchievementDefinition:
+    """Create a definition with a first draft version holding ``fields`` (any subset of
+    :data:`EDITABLE_FIELDS`; a draft may be incomplete). The issuer's country and region
+    and the awarding body default to the organisation's.
+
+    Raises PermissionDeniedError (needs ``define``), ValidationFailedError listing every
+    bad field.
+    """
+    require(by, organisation, Action.DEFINE)
+    now = now or timezone.now()
+    changes = _coerce(fields)
+    changes.setdefault("issuer_country", organisation.country)
+    changes.setdefault("issuer_region", organisation.region)
+    changes.setdefault(
+        "awarding_bodies",
+        [
+            {
+                key: value
+                for key, value in (
+                    ("name", organisation.name),
+                    ("url", organisation.website),
+                    ("country", organisation.country),
+                )
+                if value
+            }
+        ],
+    )
+    definition = AchievementDefinition(organisation=organisation, created_at=now)
+    version = DefinitionVersion(definition=definition, number=1, created_by=by, created_at=now)
+    _apply(version, changes)
+    definition.save()
+    version.definition = definition
+    version.save()
+    return definition
+
+
+@transaction.atomic
+def update_definition(
+    definition: AchievementDefinition,
+    changes: dict[str, Any],
+    *,
+    by: User,
+    now: datetime | None = None,
+) -> DefinitionVersion:
+    """Change a definition's content; returns the version that holds the change.
+
+    A draft is changed in place; a version in review or approved goes back to draft
+    (its approval no longer covers the new content); a frozen (published) latest
+    version is left as it is and a new draft version ``number + 1`` starts from it.
+    Raises PermissionDeniedError, ConflictError for a retired definition,
+    ValidationFailedError.
+    """
+    require(by, definition.organisation, Action.DEFINE)
+    definition = AchievementDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.retired_at is not None:
+        raise ConflictError("the definition is retired", code="definition_retired")
+    now = now or timezone.now()
+    changes = _coerce(changes)
+    latest = definition.latest_version()
+    if latest.status in FROZEN_STATUSES:
+        version = DefinitionVersion(
+            definition=definition,
+            number=latest.number + 1,
+            created_by=by,
+            created_at=now,
+            **latest.content(),
+        )
+    else:
+        version = latest
+        version.status = DefinitionStatus.DRAFT
+        version.submitted_at = version.approved_at = None
+        version.approved_by = None
+    _apply(version, changes)
+    version.save()
+    return version
+
+
+def _latest_for_update(definition: AchievementDefinition) -> DefinitionVersion:
+    return (
+        DefinitionVersion.objects.select_for_update()
+        .filter(definition=definition)
+        .order_by("-number")
+        .first()
+    ) or definition.latest_version()
+
+
+def _refuse_incomplete(version: DefinitionVersion) -> None:
+    missing = missing_mandatory_elements(version)
+    if missing:
+        raise ValidationFailedError(
+            "the definition lacks mandatory elements of the EU micro-credential recommendation",
+            missing,
+            code="mandatory_elements_missing",
+        )
+
+
+@transaction.atomic
+def submit_definition(
+    definition: AchievementDefinition, *, by: User, now: datetime | None = None
+) -> DefinitionVersion:
+    """Send the latest draft for review. Raises ConflictError unless it is a draft,
+    ValidationFailedError listing every missing mandatory element."""
+    require(by, definition.organisation, Action.DEFINE)
+    version = _latest_for_update(definition)
+    if version.status != DefinitionStatus.DRAFT:
+        raise ConflictError(f"version {version.number} is {version.status}, not a draft")
+    _refuse_incomplete(version)
+    version.status = DefinitionStatus.IN_REVIEW
+    version.submitted_at = now or timezone.now()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def approve_definition(
+    definition: AchievementDefinition, *, by: User, now: datetime | None = None
+) -> DefinitionVersion:
+    """Approve the version in review (needs ``approve_definition``: a reviewer, an
+    administrator or an owner). Raises ConflictError unless one is in review."""
+    require(by, definition.organisation, Action.APPROVE_DEFINITION)
+    version = _latest_for_update(definition)
+    if version.status != DefinitionStatus.IN_REVIEW:
+        raise ConflictError(f"version {version.number} is {version.status}, not in review")
+    version.status = DefinitionStatus.APPROVED
+    version.approved_by = by
+    version.approved_at = now or timezone.now()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def publish_definition(
+    definition: AchievementDefinition, *, by: User, now: datetime | None = None
+) -> DefinitionVersion:
+    """Publish the approved latest version: new awards use it, the previous published
+    version becomes superseded (both stay frozen). Refuses with ValidationFailedError
+    listing every missing mandatory element, ConflictError unless it is approved."""
+    require(by, definition.organisation, Action.DEFINE)
+    definition = AchievementDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.retired_at is not None:
+        raise ConflictError("the definition is retired", code="definition_retired")
+    version = _latest_for_update(definition)
+    _refuse_incomplete(version)
+    if version.status != DefinitionStatus.APPROVED:
+        raise ConflictError(
+            f"version {version.number} is {version.status}; it must be approved first",
+            code="not_approved",
+        )
+    now = now or timezone.now()
+    previous = definition.published_version
+    if previous is not None:
+        previous.status = DefinitionStatus.SUPERSEDED
+        previous.save()
+    version.status = DefinitionStatus.PUBLISHED
+    version.published_at = now
+    version.save()
+    definition.published_version = version
+    definition.save(update_fields=["published_version"])
+    return version
+
+
+@transaction.atomic
+def retire_definition(
+    definition: AchievementDefinition, *, by: User, now: datetime | None = None
+) -> AchievementDefinition:
+    """Stop awarding a definition. Credentials already awarded stay valid."""
+    require(by, definition.organisation, Action.DEFINE)
+    definition = AchievementDefinition.objects.select_for_update().get(pk=definition.pk)
+    now = now or timezone.now()
+    definition.retired_at = now
+    definition.save(update_fields=["retired_at"])
+    if definition.published_version is not None:
+        version = definition.published_version
+        version.status = DefinitionStatus.RETIRED
+        version.save()
+    return definition

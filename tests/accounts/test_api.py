@@ -1,0 +1,40 @@
+"""The API's frame (OpenAPI, docs, error rendering) and the accounts endpoints."""
+
+from __future__ import annotations
+
+
+def test_it_publishes_openapi_3_1_and_interactive_docs(db, client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert schema.json()["openapi"].startswith("3.1")
+    assert "/api/v1/me" in schema.json()["paths"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_it_tells_who_is_signed_in_and_where_they_belong(personas, client):
+    client.force_login(personas.alice)
+    body = client.get("/api/v1/me").json()
+    assert body["email"] == "alice@example.org"
+    assert body["id"] == personas.alice.public_id
+    assert body["memberships"] == [
+        {
+            "organisation": personas.uni_a.public_id,
+            "slug": "uni-a",
+            "name": "Uni A",
+            "role": "issuer",
+        }
+    ]
+    client.force_login(personas.bob)
+    assert client.get("/api/v1/me").json()["memberships"] == []
+
+
+def test_it_asks_anonymous_callers_to_authenticate(db, client):
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_it_shows_organisation_profiles_publicly_by_opaque_id(personas, client):
+    body = client.get(f"/api/v1/organisations/{personas.uni_a.public_id}").json()
+    assert body["name"] == "Uni A" and body["country"] == "FI" and body["kind"] == "university"
+    missing = client.get(f"/api/v1/organisations/{personas.uni_a.pk}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"

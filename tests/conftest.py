@@ -1,0 +1,84 @@
+"""Django fixtures shared by the platform's tests: the named personas.
+
+- alice issues for Uni A; oscar owns Uni A, ada administers it, rita reviews its
+  definitions, victor only views;
+- bob learns (a user without membership);
+- carol hires: a member of the employer Acme;
+- dave owns Uni B and must never see or change Uni A's data;
+- pat is the platform administrator (a superuser).
+
+The trust core's tests (tests/standards/) never request these, so they need no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Personas:
+    uni_a: Any
+    uni_b: Any
+    acme: Any
+    alice: Any
+    oscar: Any
+    ada: Any
+    rita: Any
+    victor: Any
+    bob: Any
+    carol: Any
+    dave: Any
+    pat: Any
+
+    def in_uni_a(self) -> dict[str, Any]:
+        """Uni A's members by role."""
+        return {
+            "owner": self.oscar,
+            "administrator": self.ada,
+            "issuer": self.alice,
+            "reviewer": self.rita,
+            "viewer": self.victor,
+        }
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    from credstack.accounts.models import Membership, Role
+    from credstack.accounts.services import create_organisation, create_user
+
+    def user(name: str, **extra: Any) -> Any:
+        return create_user(f"{name}@example.org", "correct horse battery", **extra)
+
+    oscar, dave, carol = user("oscar"), user("dave"), user("carol")
+    uni_a = create_organisation(
+        name="Uni A",
+        slug="uni-a",
+        kind="university",
+        country="FI",
+        region="Uusimaa",
+        website="https://uni-a.example.edu",
+        owner=oscar,
+    )
+    uni_b = create_organisation(
+        name="Uni B", slug="uni-b", kind="university", country="DE", owner=dave
+    )
+    acme = create_organisation(name="Acme", slug="acme", kind="company", country="FI", owner=carol)
+    people = {"alice": "issuer", "ada": "administrator", "rita": "reviewer", "victor": "viewer"}
+    members = {}
+    for name, role in people.items():
+        members[name] = user(name)
+        Membership.objects.create(user=members[name], organisation=uni_a, role=Role(role))
+    return Personas(
+        uni_a=uni_a,
+        uni_b=uni_b,
+        acme=acme,
+        oscar=oscar,
+        dave=dave,
+        carol=carol,
+        bob=user("bob"),
+        pat=user("pat", superuser=True),
+        **members,
+    )
