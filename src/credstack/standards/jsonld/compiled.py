@@ -321,14 +321,23 @@ def _state_for(ctx: dict[str, Any]) -> _State:
         return state
 
 
-def _pyld_options() -> dict[str, Any]:
-    from pyld import jsonld
+# Contexts resolved through the frozen loader only: pyld's module-wide cache is shared with
+# callers that may load other documents under the same URLs.
+_resolved_contexts: Any = None
 
+
+def _pyld_options() -> dict[str, Any]:
+    global _resolved_contexts
+    from cachetools import LRUCache
+    from pyld.context_resolver import ContextResolver
+
+    if _resolved_contexts is None:
+        _resolved_contexts = LRUCache(maxsize=100)
     return {
         "base": None,
         "processingMode": "json-ld-1.1",
         "documentLoader": document_loader,
-        "contextResolver": jsonld.ContextResolver(jsonld._resolved_context_cache, document_loader),
+        "contextResolver": ContextResolver(_resolved_contexts, document_loader),
     }
 
 
