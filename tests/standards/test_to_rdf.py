@@ -289,6 +289,11 @@ UNSAFE_CASES = {
         "type: the type 'UnknownCredential'",
         _credential([CREDENTIALS_V1], type=["VerifiableCredential"]),
     ),
+    "keyword-like type": (
+        _credential([CREDENTIALS_V2], type=["VerifiableCredential", "@Special"]),
+        "type: a type that looks like a keyword",
+        _credential([CREDENTIALS_V2], type=["VerifiableCredential"]),
+    ),
     "term defined as null": (
         _credential([CREDENTIALS_V2, {"nickname": None}], nickname="x"),
         'nickname: term "nickname" is not defined by the document\'s contexts (or is '

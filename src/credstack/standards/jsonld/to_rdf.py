@@ -555,6 +555,12 @@ class _SafeProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
                     )
         if "@type" in expanded and "@value" not in expanded:
             for type_ in pyld_jsonld.JsonLdProcessor.arrayify(expanded["@type"]):
+                if type_ is None:
+                    raise _unsafe(
+                        key_for("@type"),
+                        "a type that looks like a keyword (or is a term defined as null) "
+                        "expands to nothing and would be dropped",
+                    )
                 if not is_absolute_iri(type_):
                     raise _unsafe(
                         key_for("@type"),
