@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "credstack.accounts",
     "credstack.issuing",
+    "credstack.web",
+    "credstack.verification",
 ]
 
 MIDDLEWARE = [
