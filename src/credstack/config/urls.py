@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from credstack.config.api import api
 from credstack.issuing.views import organisation_did_document
@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
+    path("", include("credstack.verification.urls")),
 ]
