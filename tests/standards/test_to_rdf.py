@@ -227,7 +227,7 @@ def test_it_converts_or_refuses_each_validator_fixture(name: str) -> None:
     assert canonical(document) == _pyld_canonical(document)
 
 
-def test_simple_err_context_lacks_the_vc_context() -> None:
+def test_it_converts_simple_err_context_once_its_missing_contexts_are_added() -> None:
     document = json.loads(fixture_path("ob30", "simple-err-context.json").read_text("utf-8"))
     assert document["@context"] == [OB_V3P0_CONTEXT]
     # the fixture's own terms need the VC 1.1 and Data Integrity contexts beside it
