@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from credstack.accounts.api import router as accounts_router
 from credstack.common.errors import CredstackError
 from credstack.issuing.api import router as issuing_router
+from credstack.verification.api import router as verification_router
 
 api = NinjaAPI(
     title="credstack API",
@@ -33,3 +34,4 @@ def render_credstack_error(request: HttpRequest, error: CredstackError) -> HttpR
 
 api.add_router("", accounts_router)
 api.add_router("", issuing_router)
+api.add_router("", verification_router)
