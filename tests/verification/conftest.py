@@ -1,0 +1,27 @@
+"""Fixtures of the verifier's tests: a credential signed by credstack (signed once per
+session, signing is the slow part) and a way to serve its issuer's status list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.verification.credentials import SignedSet, signed_micro_credential
+
+
+@pytest.fixture(scope="session")
+def signed() -> SignedSet:
+    return signed_micro_credential()
+
+
+@pytest.fixture
+def status_list(settings: Any, signed: SignedSet) -> Callable[..., None]:
+    """Serve the issuer's status list to the verifier (revoked or not), offline."""
+
+    def serve(*, revoked: bool) -> None:
+        settings.CREDSTACK_VERIFICATION_FETCHER = signed.status_fetcher(revoked=revoked)
+
+    serve(revoked=False)
+    return serve

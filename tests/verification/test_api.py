@@ -1,0 +1,127 @@
+"""The VC-API endpoint POST /credentials/verify, at the VC-API path and under /api/v1/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from credstack.standards import sign
+from tests.verification.credentials import SignedSet, micro_credential
+
+PATHS = ["/credentials/verify", "/api/v1/credentials/verify"]
+
+
+def post(client: Client, path: str, body: Any) -> Any:
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(path, data=data, content_type="application/json")
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_it_verifies_a_credential_signed_by_credstack(
+    client: Client, path: str, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    response = post(client, path, {"verifiableCredential": signed.credential, "options": {}})
+    assert response.status_code == 200
+    result = response.json()
+    assert result["verified"] is True
+    assert result["verdict"] == "valid"
+    assert result["errors"] == []
+    assert {"proof", "issuer_binding", "status"} <= set(result["checks"])
+    assert result["issuer"] == {
+        "id": signed.issuer,
+        "name": "Universidade Exemplo, Faculty of Science",
+    }
+    assert [r["check"] for r in result["results"]][:3] == ["format", "data_model", "proof"]
+
+
+def test_it_reports_a_tampered_credential_with_its_errors(
+    client: Client, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    result = post(client, PATHS[0], {"verifiableCredential": signed.tampered()}).json()
+    assert result["verified"] is False
+    assert result["verdict"] == "invalid"
+    assert result["errors"][0]["title"] == "proof: failed"
+
+
+def test_it_reports_a_revoked_credential(
+    client: Client, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    status_list(revoked=True)
+    result = post(client, PATHS[0], {"verifiableCredential": signed.credential}).json()
+    assert result["verified"] is False
+    assert result["verdict"] == "revoked"
+
+
+def test_it_verifies_a_vc_jwt_string(client: Client, signed: SignedSet) -> None:
+    unsigned = micro_credential()
+    del unsigned["credentialStatus"]
+    token = sign(unsigned, signed.key_pair, suite="vc-jwt")
+    result = post(client, PATHS[0], {"verifiableCredential": token}).json()
+    assert result["verdict"] == "valid"
+    assert result["format"] == "jwt"
+
+
+def test_it_checks_the_recipient_given_in_the_options(
+    client: Client, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    body = {"verifiableCredential": signed.credential, "options": {"recipient": "eve@example.org"}}
+    result = post(client, PATHS[0], body).json()
+    assert result["verdict"] == "invalid"
+    assert any(e["title"] == "recipient: failed" for e in result["errors"])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"verifiableCredential": ', "not valid JSON"),
+        ("[]", "must be a JSON object"),
+        ({}, "verifiableCredential is required"),
+        ({"verifiableCredential": 42}, "verifiableCredential is required"),
+        ({"verifiableCredential": {"a": 1}, "options": []}, "options must be a JSON object"),
+        ({"verifiableCredential": "https://a.example/c"}, "not a URL"),
+        (b"\xff\xfe garbage", "not valid JSON"),
+    ],
+)
+@pytest.mark.parametrize("path", PATHS)
+def test_it_answers_a_malformed_request_with_400(
+    client: Client, path: str, body: Any, message: str
+) -> None:
+    response = post(client, path, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_submission"
+    assert message in error["message"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_it_answers_an_oversized_body_with_413(client: Client, path: str, settings: Any) -> None:
+    settings.CREDSTACK_VERIFY_MAX_BYTES = 4096
+    body = {"verifiableCredential": {"name": "x" * 5000}}
+    response = post(client, path, body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+
+
+def test_an_unparseable_credential_is_a_report_not_an_error(client: Client) -> None:
+    result = post(client, PATHS[0], {"verifiableCredential": "not-a-jwt"}).json()
+    assert result["verified"] is False
+    assert result["verdict"] == "invalid"
+
+
+def test_it_needs_no_login_and_no_csrf_token(signed: SignedSet) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, PATHS[0], {"verifiableCredential": signed.credential})
+    assert response.status_code == 200
+
+
+def test_it_is_documented_in_the_openapi_schema(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/credentials/verify"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert "verifiableCredential" in body["properties"]
+    assert {"200", "400", "413"} <= set(operation["responses"])
+    assert operation.get("security") in (None, [])
