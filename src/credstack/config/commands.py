@@ -1,0 +1,171 @@
+"""The platform's commands (``credstack init``, ``credstack serve``), added to the
+``credstack`` typer application by :func:`register`. Django is set up only inside them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from credstack.config.instance import data_directory, prepare_data_directory, setup_django
+
+EXIT_USAGE = 2
+# No emoji codes (did:key: would become one), no guessing highlights, no wrapping of ids.
+stdout = Console(emoji=False, highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    stderr.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _ask(value: str | None, prompt: str, *, no_input: bool, secret: bool = False) -> str:
+    if value:
+        return value
+    if no_input or not sys.stdin.isatty():
+        _fail(f"{prompt} is required (give it as an option when not interactive)")
+    answer: str = typer.prompt(prompt, hide_input=secret, confirmation_prompt=secret)
+    return answer
+
+
+def init(
+    home: Annotated[
+        Path | None, typer.Option(help="Data directory (default: $CREDSTACK_HOME or ./.credstack).")
+    ] = None,
+    admin_email: Annotated[str | None, typer.Option(help="The administrator's email.")] = None,
+    admin_password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CREDSTACK_ADMIN_PASSWORD",
+            help="The administrator's password (or $CREDSTACK_ADMIN_PASSWORD).",
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", "--org", help="The first issuer's name.")
+    ] = None,
+    slug: Annotated[str | None, typer.Option(help="Its slug (in URLs and did:web).")] = None,
+    kind: Annotated[str, typer.Option(help="university, training_provider, company, ...")] = (
+        "university"
+    ),
+    country: Annotated[
+        str | None, typer.Option(help="Its country, ISO 3166-1 alpha-2 (e.g. FI).")
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail on a missing option.")
+    ] = False,
+) -> None:
+    """Create a local instance: data directory, secrets, database, an administrator, a
+    first issuing organisation and its signing key. Safe to run again."""
+    directory = data_directory(home)
+    prepared = prepare_data_directory(directory)
+    setup_django(directory)
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from credstack.accounts.models import Organisation, User
+    from credstack.accounts.services import create_organisation, create_user
+    from credstack.common.errors import CredstackError
+    from credstack.issuing.identifiers import issuer_id
+    from credstack.issuing.models import SigningKey
+    from credstack.issuing.services import create_signing_key
+
+    stdout.print(f"data directory  {directory}")
+    for path in prepared.created:
+        stdout.print(f"created         {path} (mode 600)")
+    for path in prepared.kept:
+        stdout.print(f"kept            {path}")
+    call_command("migrate", interactive=False, verbosity=0)
+    stdout.print(f"database        {_describe_database(settings.DATABASES['default'])} (migrated)")
+
+    try:
+        email = _ask(admin_email, "Administrator email", no_input=no_input)
+        admin = User.objects.filter(email=email.strip().lower()).first()
+        if admin is None:
+            password = _ask(
+                admin_password, "Administrator password", no_input=no_input, secret=True
+            )
+            admin = create_user(email, password, superuser=True)
+            stdout.print(f"administrator   {admin.email} (created)")
+        else:
+            stdout.print(f"administrator   {admin.email} (exists, unchanged)")
+
+        name = _ask(organisation, "Organisation name", no_input=no_input)
+        from django.utils.text import slugify
+
+        org = Organisation.objects.filter(slug=slug or slugify(name)[:60]).first()
+        if org is None:
+            org = create_organisation(
+                name=name,
+                slug=slug,
+                kind=kind,
+                country=_ask(country, "Country (ISO 3166-1 alpha-2)", no_input=no_input),
+                owner=admin,
+            )
+            stdout.print(f"organisation    {org.name} ({org.slug}, {org.public_id}) (created)")
+        else:
+            stdout.print(f"organisation    {org.name} ({org.slug}) (exists, unchanged)")
+
+        if not SigningKey.objects.filter(organisation=org, retired_at__isnull=True).exists():
+            key = create_signing_key(org, by=None)
+            stdout.print(f"signing key     {key.public_key_multibase} (created, encrypted)")
+        stdout.print(f"issuer id       {issuer_id(org)}")
+    except CredstackError as error:
+        details = getattr(error, "problems", None)
+        _fail(error.message + (": " + "; ".join(details) if details else ""))
+    stdout.print("next            credstack serve  (then open http://127.0.0.1:8000/admin/)")
+
+
+def _describe_database(database: dict[str, Any]) -> str:
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {database['NAME']}"
+    return f"PostgreSQL {database['NAME']} on {database['HOST'] or 'localhost'}"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    home: Annotated[
+        Path | None, typer.Option(help="Data directory (default: $CREDSTACK_HOME or ./.credstack).")
+    ] = None,
+) -> None:
+    """Run the platform for local use. In production run
+    `gunicorn credstack.config.wsgi` (or `uvicorn credstack.config.asgi:application`)
+    behind a reverse proxy instead, with `huey_consumer` for background jobs."""
+    directory = data_directory(home)
+    setup_django(directory)
+
+    from django.conf import settings
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.management import call_command
+    from django.core.servers.basehttp import run
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not Path(database["NAME"]).exists():
+        _fail(f"no database in {directory}: run `credstack init` first")
+    if MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes()
+    ):
+        stdout.print("applying database migrations")
+        call_command("migrate", interactive=False, verbosity=0)
+    stdout.print(f"credstack on http://{host}:{port}/ (data in {directory}); Ctrl-C stops it")
+    try:
+        run(host, port, StaticFilesHandler(get_wsgi_application()), threading=True)
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error}", code=1)
+    except KeyboardInterrupt:
+        pass
+
+
+def register(app: typer.Typer) -> None:
+    """Add the platform's commands to the ``credstack`` application."""
+    app.command()(init)
+    app.command()(serve)
