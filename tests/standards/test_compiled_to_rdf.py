@@ -842,3 +842,49 @@ def _open_badge_credentials(draw: st.DrawFn) -> dict[str, Any]:
 @given(open_badge_credentials())
 def test_it_matches_the_general_path_on_generated_credentials(document: dict[str, Any]) -> None:
     assert assert_same_dataset_or_fallback(document), "generated credentials use only OB 3.0 terms"
+
+
+# --- Generated JSON near the edges of what is compiled ---------------------------------------
+
+_EDGE_KEYS = st.sampled_from(
+    [
+        "id", "type", "@id", "@type", "@value", "@language", "@context", "@graph", "@list",
+        "name", "description", "issuer", "credentialSubject", "achievement", "criteria",
+        "narrative", "proof", "proofPurpose", "verificationMethod", "creditsAvailable",
+        "resultDescription", "allowedValue", "alignment", "targetUrl", "image",
+        "credentialStatus", "statusMessage", "status", "verifiableCredential", "unknown",
+        "https://schema.org/name", "schema:name",
+    ]
+)  # fmt: skip
+_EDGE_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=False),
+    st.sampled_from(
+        [
+            "Achievement", "AchievementSubject", "Profile", "DataIntegrityProof", "Result",
+            "ResultDescription", "VerifiablePresentation", "OpenBadgeCredential",
+            "BitstringStatusListEntry", "assertionMethod", "en", "EN", "urn:x", "_:b1",
+            "https://example.com/a", "relative", "@id", "schema:x", VC_V2, OB_303,
+            "\ud800", "a b", "https://example.com/a b",
+        ]
+    ),
+    _SAFE_TEXT,
+)  # fmt: skip
+_EDGE_JSON = st.recursive(
+    _EDGE_SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(_EDGE_KEYS, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=HYPOTHESIS_EXAMPLES, deadline=None)
+@given(st.dictionaries(_EDGE_KEYS, _EDGE_JSON, max_size=5), st.booleans())
+def test_it_never_disagrees_on_generated_json(body: dict[str, Any], as_credential: bool) -> None:
+    document: dict[str, Any] = {"@context": list(OB_CONTEXT), **body}
+    if as_credential:
+        document.setdefault("type", ["VerifiableCredential", "OpenBadgeCredential"])
+    assert_same_dataset_or_fallback(document)
