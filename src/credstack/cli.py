@@ -258,5 +258,12 @@ def bench(
     stdout.print(table)
 
 
+# --- The platform (Django): credstack init, credstack serve --------------------------
+# Defined in credstack.config.commands, which sets Django up only when they run.
+from credstack.config.commands import register as _register_platform_commands  # noqa: E402
+
+_register_platform_commands(app)
+
+
 if __name__ == "__main__":
     app()
