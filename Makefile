@@ -36,16 +36,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The platform's (Django) tests run a second time on PostgreSQL when one answers.
+# The tests that use the database run a second time on PostgreSQL when one answers.
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
-DJANGO_TEST_PATHS ?= tests/config tests/accounts tests/issuing
 
 test: install-test lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" \
 		"$(POSTGRES_TEST_URL)" 2>/dev/null; then \
 		echo "Django tests again on PostgreSQL at $(POSTGRES_TEST_URL)"; \
-		DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS) $(DJANGO_TEST_PATHS); \
+		DATABASE_URL="$(POSTGRES_TEST_URL)" CREDSTACK_DATABASE_TESTS_ONLY=1 \
+			$(BIN)/pytest $(PYTEST_ARGS); \
 	else \
 		echo "skipped: no PostgreSQL at $(POSTGRES_TEST_URL)"; \
 	fi

@@ -12,10 +12,29 @@ The trust core's tests (tests/standards/) never request these, so they need no d
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``CREDSTACK_DATABASE_TESTS_ONLY`` set (``make test``'s second, PostgreSQL run),
+    keep only the tests that use the database, wherever they live."""
+    if not os.environ.get("CREDSTACK_DATABASE_TESTS_ONLY"):
+        return
+    selected, deselected = [], []
+    for item in items:
+        uses_database = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (selected if uses_database or item.get_closest_marker("django_db") else deselected).append(
+            item
+        )
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
 
 
 @dataclass
