@@ -104,3 +104,13 @@ def test_it_refuses_to_serve_before_init(tmp_path):
     result = run("serve", "--port", "1", home=home)
     assert result.returncode == 2
     assert "credstack init" in result.stderr
+
+
+def test_it_explains_a_missing_data_directory_or_secret_without_a_traceback(tmp_path):
+    missing = run("serve", home=tmp_path / "nowhere")
+    assert missing.returncode == 2
+    assert "credstack init" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "bare").mkdir()
+    bare = run("serve", home=tmp_path / "bare")
+    assert bare.returncode == 2
+    assert "CREDSTACK_SECRET_KEY" in bare.stderr and "Traceback" not in bare.stderr

@@ -10,17 +10,18 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from credstack.config.instance import data_directory, prepare_data_directory, setup_django
 
 EXIT_USAGE = 2
 # No emoji codes (did:key: would become one), no guessing highlights, no wrapping of ids.
-stdout = Console(emoji=False, highlight=False, soft_wrap=True)
+stdout = Console(emoji=False, highlight=False, markup=False, soft_wrap=True)
 stderr = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    stderr.print(f"[red]error:[/red] {message}")
+    stderr.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -31,6 +32,15 @@ def _ask(value: str | None, prompt: str, *, no_input: bool, secret: bool = False
         _fail(f"{prompt} is required (give it as an option when not interactive)")
     answer: str = typer.prompt(prompt, hide_input=secret, confirmation_prompt=secret)
     return answer
+
+
+def _setup(directory: Path) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        setup_django(directory)
+    except ImproperlyConfigured as error:
+        _fail(f"configuration: {error}")
 
 
 def init(
@@ -63,7 +73,7 @@ def init(
     first issuing organisation and its signing key. Safe to run again."""
     directory = data_directory(home)
     prepared = prepare_data_directory(directory)
-    setup_django(directory)
+    _setup(directory)
 
     from django.conf import settings
     from django.core.management import call_command
@@ -138,7 +148,9 @@ def serve(
     `gunicorn credstack.config.wsgi` (or `uvicorn credstack.config.asgi:application`)
     behind a reverse proxy instead, with `huey_consumer` for background jobs."""
     directory = data_directory(home)
-    setup_django(directory)
+    if not directory.is_dir():
+        _fail(f"no data directory {directory}: run `credstack init` first")
+    _setup(directory)
 
     from django.conf import settings
     from django.contrib.staticfiles.handlers import StaticFilesHandler
