@@ -87,3 +87,36 @@ def test_it_keeps_at_least_one_owner(personas):
 def test_it_refuses_an_unknown_role(personas):
     with pytest.raises(ValidationFailedError):
         set_membership(personas.uni_a, personas.bob, "emperor", by=personas.oscar)
+
+
+def test_it_updates_a_profile_for_its_managers_only(personas):
+    from credstack.accounts.services import update_organisation
+
+    for persona in ("alice", "rita", "victor", "dave", "bob"):
+        with pytest.raises(PermissionDeniedError):
+            update_organisation(
+                personas.uni_a, {"region": "Pirkanmaa"}, by=getattr(personas, persona)
+            )
+    updated = update_organisation(
+        personas.uni_a, {"region": "Pirkanmaa", "country": "se"}, by=personas.ada
+    )
+    assert (updated.region, updated.country) == ("Pirkanmaa", "SE")
+    with pytest.raises(ValidationFailedError):
+        update_organisation(personas.uni_a, {"kind": "castle"}, by=personas.ada)
+    with pytest.raises(ValidationFailedError):
+        update_organisation(personas.uni_a, {"public_id": "org_mine"}, by=personas.ada)
+
+
+def test_it_freezes_the_slug_once_the_organisation_has_keys(personas):
+    from credstack.accounts.services import update_organisation
+    from credstack.issuing.services import create_signing_key
+
+    assert update_organisation(personas.uni_a, {"slug": "uni-a-fi"}, by=personas.oscar).slug == (
+        "uni-a-fi"
+    )
+    with pytest.raises(ConflictError):
+        update_organisation(personas.uni_a, {"slug": "uni-b"}, by=personas.oscar)
+    create_signing_key(personas.uni_a, by=personas.oscar)
+    with pytest.raises(ConflictError) as raised:
+        update_organisation(personas.uni_a, {"slug": "uni-a"}, by=personas.oscar)
+    assert raised.value.code == "slug_frozen"

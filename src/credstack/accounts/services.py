@@ -129,3 +129,46 @@ def remove_member(organisation: Organisation, user: User, *, by: User) -> None:
 def _refuse_removing_last_owner(organisation: Organisation) -> None:
     if Membership.objects.filter(organisation=organisation, role=Role.OWNER).count() <= 1:
         raise ConflictError("an organisation keeps at least one owner", code="last_owner")
+
+
+PROFILE_FIELDS = frozenset(
+    {"name", "slug", "kind", "country", "region", "website", "email", "description"}
+    | {"accreditation_notes"}
+)
+
+
+@transaction.atomic
+def update_organisation(
+    organisation: Organisation, changes: dict[str, Any], *, by: User
+) -> Organisation:
+    """Change an organisation's profile (needs ``manage_organisation``).
+
+    The slug is part of the organisation's did:web, so it cannot change once the
+    organisation has a signing key (credentials name that DID). Raises
+    PermissionDeniedError, ValidationFailedError listing every bad field, ConflictError.
+    """
+    require(by, organisation, Action.MANAGE_ORGANISATION)
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationFailedError(
+            "unknown fields", [f"{name}: not an organisation field" for name in sorted(unknown)]
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    fields = {name: getattr(organisation, name) for name in PROFILE_FIELDS} | dict(changes)
+    if "country" in changes:
+        fields["country"] = str(changes["country"]).upper()
+    problems = _organisation_problems(fields)
+    if problems:
+        raise ValidationFailedError("the organisation is not valid", problems)
+    if fields["slug"] != organisation.slug:
+        if organisation.signing_keys.exists():  # issuing's keys, by their related name
+            raise ConflictError(
+                "the slug is part of the organisation's did:web and it has signing keys",
+                code="slug_frozen",
+            )
+        if Organisation.objects.filter(slug=fields["slug"]).exists():
+            raise ConflictError(f"the slug {fields['slug']!r} is taken", code="slug_taken")
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.save()
+    return organisation

@@ -90,12 +90,12 @@ def list_definitions(request: HttpRequest, organisation_id: str) -> list[dict[st
 @router.post("/organisations/{organisation_id}/definitions", response={201: dict[str, Any]})
 def create_definition(
     request: HttpRequest, organisation_id: str, payload: DefinitionFields
-) -> Status:
+) -> Status[dict[str, Any]]:
     organisation = _visible_organisation(request, organisation_id)
     definition = services.create_definition(
         organisation,
         payload.dict(exclude_unset=True),
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
     )
     return Status(201, definition_to_dict(definition))
 
@@ -113,7 +113,7 @@ def update_definition(
     services.update_definition(
         definition,
         payload.dict(exclude_unset=True),
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
     )
     return definition_to_dict(AchievementDefinition.objects.get(pk=definition.pk))
 
@@ -134,7 +134,7 @@ def change_definition_status(
     if transition not in _TRANSITIONS:
         raise NotFoundError(f"no transition {transition!r}; use {', '.join(_TRANSITIONS)}")
     definition = _visible_definition(request, definition_id)
-    _TRANSITIONS[transition](definition, by=request.user)  # type: ignore[operator]
+    _TRANSITIONS[transition](definition, by=request.user)
     return definition_to_dict(AchievementDefinition.objects.get(pk=definition.pk))
 
 
@@ -171,4 +171,4 @@ def list_keys(request: HttpRequest, organisation_id: str) -> dict[str, Any]:
 def rotate_key(request: HttpRequest, organisation_id: str) -> dict[str, Any]:
     organisation = _visible_organisation(request, organisation_id)
     require(request.user, organisation, Action.MANAGE_KEYS)
-    return _key_to_dict(services.rotate_signing_key(organisation, by=request.user))  # type: ignore[arg-type]
+    return _key_to_dict(services.rotate_signing_key(organisation, by=request.user))
