@@ -118,6 +118,19 @@ def test_it_needs_no_login_and_no_csrf_token(signed: SignedSet) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_a_verifier_defect_is_answered_with_422_not_a_crash(
+    client: Client, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr("credstack.verification.services.verify", broken)
+    response = post(client, path, {"verifiableCredential": {"@context": [{}]}})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "verifier_failure"
+
+
 def test_it_is_documented_in_the_openapi_schema(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/credentials/verify"]["post"]

@@ -152,7 +152,12 @@ def verification_router() -> Router:
     @router.post(
         "/credentials/verify",
         auth=None,
-        response={200: VerifyCredentialResponse, 400: ErrorResponse, 413: ErrorResponse},
+        response={
+            200: VerifyCredentialResponse,
+            400: ErrorResponse,
+            413: ErrorResponse,
+            422: ErrorResponse,
+        },
         summary="Verify a credential (W3C VC-API)",
         description=(
             "Verifies an Open Badges 3.0 / CLR 2.0 / W3C VC credential with a Data Integrity "
