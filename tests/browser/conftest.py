@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.verification.conftest import signed, status_list
+from tests.verification.conftest import no_rate_limit, signed, status_list
 
-__all__ = ["axe_violations", "browser", "signed", "status_list"]
+__all__ = ["axe_violations", "browser", "no_rate_limit", "signed", "status_list"]
 
 CHROMIUM = os.environ.get("CREDSTACK_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -11,6 +11,16 @@ import pytest
 from tests.verification.credentials import SignedSet, signed_micro_credential
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limit(settings: Any) -> None:
+    """Tests verify many times from one address: the limit is off unless a test sets it,
+    and no count is left over from another test."""
+    from django.core.cache import cache
+
+    settings.CREDSTACK_VERIFY_RATE_LIMIT = 0
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def signed() -> SignedSet:
     return signed_micro_credential()

@@ -138,3 +138,16 @@ def test_it_is_documented_in_the_openapi_schema(client: Client) -> None:
     assert "verifiableCredential" in body["properties"]
     assert {"200", "400", "413"} <= set(operation["responses"])
     assert operation.get("security") in (None, [])
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_it_answers_too_many_requests_with_429(
+    client: Client, path: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CREDSTACK_VERIFY_RATE_LIMIT = 1
+    monkeypatch.setattr("credstack.verification.services.clock", lambda: 1234.5)
+    assert post(client, path, {"verifiableCredential": "x"}).status_code == 200
+    refused = post(client, path, {"verifiableCredential": "x"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert refused["Retry-After"] == "25"

@@ -95,3 +95,14 @@ def test_an_unreadable_input_has_no_issuer() -> None:
     view = describe_report(verify("garbage", fetcher=OfflineFetcher()))
     assert view.issuer is None
     assert view.verdict == "invalid"
+
+
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(
+        "/verify/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9"
+    )
+    assert services.client_address(request) == "10.0.0.1"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert services.client_address(request) == "203.0.113.9"

@@ -238,3 +238,26 @@ def test_the_form_is_protected_against_cross_site_posts(signed: SignedSet) -> No
     token = form.cookies["csrftoken"].value
     accepted = strict.post(URL, {"text": "{}", "csrfmiddlewaretoken": token})
     assert accepted.status_code == 200
+
+
+def test_it_limits_how_often_one_address_verifies(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CREDSTACK_VERIFY_RATE_LIMIT = 2
+    monkeypatch.setattr("credstack.verification.services.clock", lambda: 6000.0)
+    for _ in range(2):
+        assert client.post(URL, {"text": "{}"}).status_code == 200
+    refused = client.post(URL, {"text": "{}"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "Too many verifications from your address: at most 2 a minute" in page(refused)
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post(URL, {"text": "{}"}).status_code == 200
+    monkeypatch.setattr("credstack.verification.services.clock", lambda: 6060.0)
+    assert client.post(URL, {"text": "{}"}).status_code == 200
+
+
+def test_showing_the_empty_form_is_not_counted(client: Client, settings: Any) -> None:
+    settings.CREDSTACK_VERIFY_RATE_LIMIT = 1
+    for _ in range(3):
+        assert client.get(URL).status_code == 200

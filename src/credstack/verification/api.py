@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Router, Schema
 
 from credstack.common.errors import CredstackError
@@ -157,6 +157,7 @@ def verification_router() -> Router:
             400: ErrorResponse,
             413: ErrorResponse,
             422: ErrorResponse,
+            429: ErrorResponse,
         },
         summary="Verify a credential (W3C VC-API)",
         description=(
@@ -164,7 +165,9 @@ def verification_router() -> Router:
             "proof, or a VC-JWT, from any issuer: signature, issuer key, revocation and "
             "suspension (Bitstring Status List), validity period. `verified` is true only "
             f"for a valid credential. Bodies over {services.size_label(services.DEFAULT_MAX_BYTES)}"
-            " (by default) are refused with 413; malformed ones with 400."
+            " (by default) are refused with 413; malformed ones with 400; more than "
+            f"{services.DEFAULT_RATE_LIMIT} requests a minute (by default) from one address "
+            "with 429."
         ),
         openapi_extra={
             "requestBody": {
@@ -176,6 +179,12 @@ def verification_router() -> Router:
         },
     )
     def verify_credential(request: HttpRequest) -> Any:
+        try:
+            services.check_rate_limit(services.client_address(request))
+        except services.RateLimitedError as error:
+            response = JsonResponse(error.to_dict(), status=error.http_status)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         credential, recipient = _parse_body(request)
         report = services.verify_credential_document(credential, recipient=recipient)
         return verification_result(report)

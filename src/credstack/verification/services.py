@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,8 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +50,17 @@ class SubmissionError(CredstackError):
 class SubmissionTooLargeError(SubmissionError):
     code = "too_large"
     http_status = 413
+
+
+class RateLimitedError(CredstackError):
+    """One client asked for more verifications than the limit allows in a minute."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class VerifierFailureError(CredstackError):
@@ -87,6 +101,60 @@ def size_label(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:g} MB"
     return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
+
+
+DEFAULT_RATE_LIMIT = 30
+RATE_WINDOW_SECONDS = 60
+
+
+def clock() -> float:
+    """The time the rate limit counts with (tests replace it)."""
+    return time.time()
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the rate limit counts per. Behind a reverse proxy (Django's
+    ``SECURE_PROXY_SSL_HEADER`` is set, see ``CREDSTACK_BEHIND_PROXY``), the address the
+    proxy appended last to X-Forwarded-For; a client can forge only the ones before it."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:64]
+    return str(request.META.get("REMOTE_ADDR", "unknown"))[:64]
+
+
+def check_rate_limit(address: str) -> None:
+    """Count one verification for ``address``; RateLimitedError past the limit.
+
+    The limit is the setting ``CREDSTACK_VERIFY_RATE_LIMIT``: verifications per client
+    address per minute (30 by default; 0 switches it off). Counts live in Django's cache,
+    so they are per process unless a shared cache is configured.
+    """
+    limit = int(getattr(settings, "CREDSTACK_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    if limit <= 0:
+        return
+    now = clock()
+    window = int(now // RATE_WINDOW_SECONDS)
+    key = f"credstack:verify-rate:{window}:{address}"
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
+        count = 1
+    if count > limit:
+        retry_after = max(1, int((window + 1) * RATE_WINDOW_SECONDS - now))
+        raise RateLimitedError(
+            str(
+                _(
+                    "Too many verifications from your address: at most %(limit)s a minute. "
+                    "Try again in %(seconds)s seconds."
+                )
+                % {"limit": limit, "seconds": retry_after}
+            ),
+            retry_after=retry_after,
+        )
 
 
 _shared_fetcher: HttpFetcher | None = None

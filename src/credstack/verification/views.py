@@ -117,6 +117,7 @@ def _verify_and_render(
     url: str | None = None,
 ) -> HttpResponse:
     try:
+        services.check_rate_limit(services.client_address(request))
         report = services.verify_submission(
             text=text, upload=upload, url=url, recipient=echo.get("recipient")
         )
@@ -126,7 +127,10 @@ def _verify_and_render(
 
 
 def _error(request: HttpRequest, echo: dict[str, str], error: CredstackError) -> HttpResponse:
-    return _page(request, {**echo, "error": error.message}, status=error.http_status)
+    response = _page(request, {**echo, "error": error.message}, status=error.http_status)
+    if isinstance(error, services.RateLimitedError):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
