@@ -446,6 +446,7 @@ FALLBACKS = {
         **{"@context": [VC_V2, OB_301]}
     ),
     "no context": {"type": "VerifiableCredential"},
+    "a context list longer than compiled": credential(**{"@context": [VC_V2] + [OB_303] * 8}),
     "an unknown term": credential(unknownTerm="x"),
     "an unknown term in a nested node": credential(
         credentialSubject={"type": "AchievementSubject", "favouriteColour": "blue"}

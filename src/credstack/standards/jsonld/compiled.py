@@ -62,8 +62,11 @@ _SPECIAL_STRING = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff]')
 _LANGUAGE_TAG = re.compile(r"[a-z]{1,8}(?:-[a-z0-9]{1,8})*\Z")
 _BLANK_LABEL = re.compile(r"_:[^\s\ud800-\udfff]+\Z")
 
-# Per-state caches keyed by document content stop growing at this size.
+# Caches keyed by document content (context lists, type lists) stop growing at this size;
+# beyond it such documents fall back.
 _CACHE_LIMIT = 1024
+# Longest @context list compiled (credentials use two to five).
+_MAX_CONTEXT_URLS = 8
 
 # Term kinds.
 _PROPERTY = 0
@@ -292,6 +295,8 @@ class _State:
     ) -> _State:
         cached = cache.get(key)
         if cached is None or (cached[0] is not local_context and cached[0] != local_context):
+            if len(cache) >= _CACHE_LIMIT:
+                raise _FallbackError
             with self._lock:
                 state = _process(
                     self.ctx, local_context, propagate=propagate, override_protected=reset
@@ -378,7 +383,7 @@ def _context_urls(context: Any) -> tuple[str, ...] | None:
         urls = tuple(context)
     else:
         return None
-    if not all(is_pinned(url) for url in urls):
+    if len(urls) > _MAX_CONTEXT_URLS or not all(is_pinned(url) for url in urls):
         return None
     return urls
 
@@ -393,6 +398,8 @@ def _initial_state(context: Any) -> _State | None:
         pass
     with _states_lock:
         if urls not in _initial_states:
+            if len(_initial_states) >= _CACHE_LIMIT:
+                return None  # documents keep inventing context lists; not worth compiling
             _initial_states[urls] = _process(None, list(urls))
         return _initial_states[urls]
 
