@@ -111,7 +111,18 @@ def test_it_opens_a_verification_from_a_qr_code_link(
     settings.CREDSTACK_VERIFICATION_FETCHER.add(link, signed.credential)
     response = client.get(URL, {"url": link})
     assert verdict_of(response) == "valid"
-    assert f'value="{link}"' in page(response)
+
+
+def test_the_form_under_a_result_is_empty_and_keeps_input_after_an_error(
+    client: Client, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    credential = json.dumps(signed.credential)
+    result = client.post(URL, {"text": credential, "recipient": "bob@example.org"})
+    assert 'aria-describedby="text-hint"></textarea>' in page(result)
+    assert 'name="recipient" value=""' in page(result)
+    error = client.post(URL, {"text": "{}", "url": "https://a.example/c"})
+    assert "{}</textarea>" in page(error)
+    assert 'value="https://a.example/c"' in page(error)
 
 
 def test_it_checks_the_recipient_an_employer_types(

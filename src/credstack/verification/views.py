@@ -123,7 +123,9 @@ def _verify_and_render(
         )
     except CredstackError as error:
         return _error(request, echo, error)
-    return _page(request, {**echo, "result": services.describe_report(report)})
+    # The form under a result starts empty: text left in it would make the next upload
+    # "two credentials at once". After an error, the visitor's input stays to be fixed.
+    return _page(request, {"result": services.describe_report(report)})
 
 
 def _error(request: HttpRequest, echo: dict[str, str], error: CredstackError) -> HttpResponse:
