@@ -26,11 +26,12 @@ interop/node_modules/.installed: interop/package.json interop/package-lock.json
 install-test: install interop/node_modules/.installed
 
 demo: install
-	$(BIN)/credstack verify examples/micro-credential.signed.json
+	$(BIN)/python examples/demo.py
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
