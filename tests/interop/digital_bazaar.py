@@ -129,3 +129,45 @@ def verify(credential: dict[str, Any]) -> NodeVerification:
     if report["verified"] != (completed.returncode == 0):
         pytest.fail(f"verify.mjs exit status {completed.returncode} contradicts {report}")
     return NodeVerification(verified=report["verified"], error=report["error"])
+
+
+def sign_many(
+    credentials: list[dict[str, Any]],
+    key_pair_json: dict[str, Any],
+    *,
+    created: str | None = None,
+) -> list[dict[str, Any] | DigitalBazaarRefusedError]:
+    """Each credential signed as :func:`sign` does, in one Node process; a refused one
+    is a :class:`DigitalBazaarRefusedError` in its place."""
+    options = ["--created", created] if created is not None else []
+    with tempfile.TemporaryDirectory() as directory:
+        key_file = Path(directory) / "key.json"
+        key_file.write_text(json.dumps(key_pair_json), "utf-8")
+        completed = run_script(
+            "sign.mjs",
+            "-",
+            "--batch",
+            "--key",
+            str(key_file),
+            *options,
+            stdin=json.dumps(credentials),
+        )
+    if completed.returncode != 0:
+        pytest.fail(f"sign.mjs --batch failed: {completed.stderr.strip()}")
+    results = json.loads(completed.stdout)
+    assert len(results) == len(credentials)
+    return [
+        result["signed"] if "signed" in result else DigitalBazaarRefusedError(result["error"])
+        for result in results
+    ]
+
+
+def verify_many(credentials: list[dict[str, Any]]) -> list[NodeVerification]:
+    """:func:`verify` of each credential, in one Node process."""
+    completed = run_script("verify.mjs", "-", "--batch", stdin=json.dumps(credentials))
+    try:
+        reports = json.loads(completed.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"verify.mjs --batch printed no reports: {completed.stderr.strip()}")
+    assert len(reports) == len(credentials)
+    return [NodeVerification(verified=r["verified"], error=r["error"]) for r in reports]
