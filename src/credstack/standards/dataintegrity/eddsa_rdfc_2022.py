@@ -7,12 +7,22 @@ from typing import Any
 
 from credstack.standards.dataintegrity.eddsa import Cryptosuite
 from credstack.standards.jsonld.canonicalization import canonicalize
+from credstack.standards.jsonld.compiled import to_rdf_compiled
+from credstack.standards.jsonld.nquads import Quad
 from credstack.standards.jsonld.to_rdf import to_rdf
+
+
+def dataset(document: Mapping[str, Any]) -> list[Quad]:
+    """The document's RDF quads: by the compiled path for documents that use only what
+    the pinned contexts define, by the general JSON-LD algorithm for anything else.
+    Both give the same dataset (tests/standards/test_compiled_to_rdf.py)."""
+    quads = to_rdf_compiled(document)
+    return to_rdf(document) if quads is None else quads
 
 
 def canonical_nquads(document: Mapping[str, Any]) -> bytes:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document (safe mode, pinned contexts)."""
-    return canonicalize(to_rdf(document)).encode("utf-8")
+    return canonicalize(dataset(document)).encode("utf-8")
 
 
 def canonical_nquads_in_utf16_order(document: Mapping[str, Any]) -> bytes:
@@ -20,7 +30,7 @@ def canonical_nquads_in_utf16_order(document: Mapping[str, Any]) -> bytes:
     them (rdf-canonize issue #52), rather than by code point as RDFC-1.0 says. The two
     differ only when characters beyond U+FFFF meet ones in U+E000–U+FFFF. Both serialize
     the same dataset, so a verifier may accept a signature over either."""
-    return canonicalize(to_rdf(document), utf16_order=True).encode("utf-8")
+    return canonicalize(dataset(document), utf16_order=True).encode("utf-8")
 
 
 EDDSA_RDFC_2022 = Cryptosuite(
