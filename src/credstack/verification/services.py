@@ -228,15 +228,19 @@ def verify_credential_document(
     *,
     recipient: str | None = None,
     now: datetime | None = None,
+    fetcher: Fetcher | None = None,
 ) -> VerificationReport:
-    """Verify a credential given as a JSON object or a VC-JWT (the VC-API's input)."""
+    """Verify a credential given as a JSON object or a VC-JWT (the VC-API's input);
+    ``fetcher`` defaults to :func:`verification_fetcher`."""
     if isinstance(credential, str):
         if credential.strip().startswith(("http://", "https://")):
             raise SubmissionError(
                 "verifiableCredential must be a credential (a JSON object or a VC-JWT), not a URL"
             )
         return verify_submission(text=credential, recipient=recipient, now=now)
-    return _run_verifier(credential, fetcher=verification_fetcher(), now=now, recipient=recipient)
+    return _run_verifier(
+        credential, fetcher=fetcher or verification_fetcher(), now=now, recipient=recipient
+    )
 
 
 def too_large_error(limit: int) -> SubmissionTooLargeError:
