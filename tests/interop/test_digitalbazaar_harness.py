@@ -127,3 +127,22 @@ def test_its_scripts_reject_wrong_usage() -> None:
 
     assert completed.returncode == 2
     assert "--key" in completed.stderr
+
+
+def test_it_fails_with_the_install_command_when_the_node_packages_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(digital_bazaar.INTEROP_DIR / "package.json", tmp_path / "package.json")
+    monkeypatch.setattr(digital_bazaar, "INTEROP_DIR", tmp_path)
+
+    with pytest.raises(pytest.fail.Exception, match=r"make install-test"):
+        digital_bazaar.require_digital_bazaar()
+
+
+def test_it_fails_with_the_install_command_when_node_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(digital_bazaar, "_node", lambda: None)
+
+    with pytest.raises(pytest.fail.Exception, match=r"make install-test"):
+        digital_bazaar.require_digital_bazaar()
