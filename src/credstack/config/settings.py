@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "credstack.issuing",
     "credstack.web",
     "credstack.verification",
+    "credstack.wallet",
 ]
 
 MIDDLEWARE = [
