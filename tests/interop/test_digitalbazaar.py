@@ -325,6 +325,35 @@ def test_both_signers_refuse_a_credential_with_an_undefined_term(
         sign(credential, issuer_key)
 
 
+def test_both_signers_refuse_the_ob_3_0_1_context_after_the_vc_2_0_context(
+    issuer_key: Ed25519KeyPair,
+) -> None:
+    # PITFALLS.md 5: context-3.0.1.json redefines terms that credentials/v2 protects.
+    credential = unsigned("eu-micro-credential", issuer_key)
+    credential["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+
+    with pytest.raises(digital_bazaar.DigitalBazaarRefusedError, match="protected term"):
+        digital_bazaar.sign(credential, issuer_key.to_key_pair_json())
+    with pytest.raises(StandardsError, match="protected term"):
+        sign(credential, issuer_key)
+
+
+def test_both_verifiers_reject_a_signed_credential_moved_to_the_ob_3_0_1_context(
+    issuer_key: Ed25519KeyPair,
+) -> None:
+    signed = digital_bazaar.sign(
+        unsigned("eu-micro-credential", issuer_key), issuer_key.to_key_pair_json()
+    )
+    signed["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+
+    theirs = digital_bazaar.verify(signed)
+    ours = verify(signed)
+
+    assert not theirs.verified
+    assert "protected term" in (theirs.error or "")
+    assert ours.verdict == "invalid"
+
+
 def test_a_key_generated_by_credstack_works_in_both_directions() -> None:
     key_pair = Ed25519KeyPair.generate()
     credential = unsigned("eu-micro-credential", key_pair)
