@@ -110,3 +110,18 @@ def test_it_refuses_oversized_input() -> None:
     report = checked(b"{" + b" " * (11 * 1024 * 1024) + b"}")
     assert report.verdict is Verdict.INVALID
     assert "larger than" in report.checks[0].message
+
+
+def test_it_verifies_a_credential_with_an_inline_context() -> None:
+    # An inline context object beside the VC 2.0 context once crashed the data model
+    # check (a dict tested for membership in a set of URLs).
+    from credstack.standards import sign
+    from credstack.standards.keys.multikey import Ed25519KeyPair
+
+    credential = json.loads(fixture_path("ob30", "simple.json").read_text())
+    del credential["proof"]
+    credential["@context"].append({"ects": "https://credstack.example/vocab#ects"})
+    credential["ects"] = 5
+    credential["issuer"]["id"] = "did:example:placeholder"
+    report = checked(sign(credential, Ed25519KeyPair.generate()))
+    assert report.verdict is Verdict.VALID, report.to_dict()

@@ -228,7 +228,7 @@ def _context_problems(document: Mapping[str, Any], kind: str, path: str) -> Iter
         )
     if CREDENTIALS_V2 in urls:
         for index, item in enumerate(contexts):
-            if item in _VC1_ONLY_OB_CONTEXTS:
+            if isinstance(item, str) and item in _VC1_ONLY_OB_CONTEXTS:
                 yield Problem(
                     json_path(["@context", index], path),
                     f"{item} redefines terms the VC 2.0 context protects; "
