@@ -23,7 +23,18 @@ interop/node_modules/.installed: interop/package.json interop/package-lock.json
 	npm ci --prefix interop --no-audit --no-fund --loglevel=error
 	touch $@
 
-install-test: install interop/node_modules/.installed
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium with Playwright (Playwright's own browser
+# download cannot be used); install it when the machine does not have it.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install-test: install interop/node_modules/.installed tests/browser/node_modules/.installed $(CHROMIUM)
 
 demo: install
 	$(BIN)/python examples/demo.py
@@ -39,6 +50,9 @@ format: install
 
 # The tests that use the database run a second time on PostgreSQL when one answers.
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+# In make test the browser tests must run: a missing browser fails them instead of skipping.
+export CREDSTACK_BROWSER_TESTS = required
 
 test: install-test lint
 	$(BIN)/pytest $(PYTEST_ARGS)
