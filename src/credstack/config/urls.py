@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
     path("", include("credstack.verification.urls")),
+    path("accounts/", include("credstack.accounts.urls")),
 ]
