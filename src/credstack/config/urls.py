@@ -12,4 +12,5 @@ urlpatterns = [
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
     path("", include("credstack.verification.urls")),
     path("accounts/", include("credstack.accounts.urls")),
+    path("", include("credstack.wallet.urls")),
 ]
