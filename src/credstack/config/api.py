@@ -13,6 +13,7 @@ from credstack.accounts.api import router as accounts_router
 from credstack.common.errors import CredstackError
 from credstack.issuing.api import router as issuing_router
 from credstack.verification.api import router as verification_router
+from credstack.wallet.api import router as wallet_router
 
 api = NinjaAPI(
     title="credstack API",
@@ -35,3 +36,4 @@ def render_credstack_error(request: HttpRequest, error: CredstackError) -> HttpR
 api.add_router("", accounts_router)
 api.add_router("", issuing_router)
 api.add_router("", verification_router)
+api.add_router("", wallet_router)
