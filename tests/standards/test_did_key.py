@@ -90,3 +90,24 @@ def test_it_rejects_malformed_or_unsupported_did_keys(did: str, code: str) -> No
     with pytest.raises(DidResolutionError) as raised:
         resolve_did_key(did)
     assert raised.value.code == code
+
+
+def test_it_gives_each_caller_a_document_of_its_own() -> None:
+    did = "did:key:" + OB_VECTOR["publicKeyMultibase"]
+    first = resolve_did_key(did)
+    first["verificationMethod"][0]["publicKeyMultibase"] = "z6MkTampered"
+    first["assertionMethod"].clear()
+    second = resolve_did_key(did)
+    assert second["verificationMethod"][0]["publicKeyMultibase"] == OB_VECTOR["publicKeyMultibase"]
+    assert second["assertionMethod"] == [verification_method_id(did)]
+    assert public_keys_equal(public_key_of_did_key(did), public_key_of_did_key(did))
+
+
+def test_it_refuses_an_invalid_did_key_every_time_it_is_asked() -> None:
+    did = "did:key:z" + base58.b58encode(b"\xed\x01" + bytes(31)).decode()
+    for _ in range(2):
+        with pytest.raises(DidResolutionError) as raised:
+            resolve_did_key(did)
+        assert raised.value.code == "invalidPublicKeyLength"
+    with pytest.raises(TypeError):
+        public_key_of_did_key(None)  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -23,6 +22,7 @@ from credstack.standards.errors import (
     ProofGenerationError,
     ProofVerificationError,
 )
+from credstack.standards.keys.multikey import decode_base58btc, encode_base58btc
 
 # XML Schema 1.1 dateTimeStamp: a dateTime with a mandatory time zone.
 DATE_TIME_STAMP = re.compile(
@@ -99,7 +99,7 @@ def hash_data(transformed_document: bytes, canonical_proof_config: bytes) -> byt
 
 def serialize_proof(hash_data: bytes, private_key: Ed25519PrivateKey) -> str:
     """Proof Serialization: an Ed25519 signature, multibase base58btc (``z…``)."""
-    return "z" + base58.b58encode(private_key.sign(hash_data)).decode("ascii")
+    return "z" + encode_base58btc(private_key.sign(hash_data))
 
 
 def decode_proof_value(proof_value: Any) -> bytes:
@@ -107,7 +107,7 @@ def decode_proof_value(proof_value: Any) -> bytes:
     if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         raise MalformedProofError("proofValue must be a base58btc multibase string (z…)")
     try:
-        signature = base58.b58decode(proof_value[1:])
+        signature = decode_base58btc(proof_value[1:])
     except ValueError as error:
         raise MalformedProofError(f"proofValue is not valid base58btc: {error}") from None
     if len(signature) != SIGNATURE_LENGTH:

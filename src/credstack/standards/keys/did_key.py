@@ -11,6 +11,7 @@ the DID Resolution / did:key error codes: ``invalidDid``, ``methodNotSupported``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from credstack.standards.errors import DidResolutionError, KeyFormatError
@@ -52,6 +53,20 @@ def verification_method_id(did: str) -> str:
 
 def public_key_of_did_key(did: str) -> PublicKey:
     """The public key a did:key encodes (DidResolutionError if it is not a valid one)."""
+    if not isinstance(did, str):
+        raise TypeError("a DID must be a string")
+    return _did_key_material(did)[0]
+
+
+@lru_cache(maxsize=1024)
+def _did_key_material(did: str) -> tuple[PublicKey, str]:
+    """The key of a valid did:key and its ``publicKeyMultibase``, remembered per DID (the
+    last 1,024): resolving is pure, and both are immutable. Errors are not remembered."""
+    public_key = _decode_did_key(did)
+    return public_key, public_key_to_multibase(public_key)
+
+
+def _decode_did_key(did: str) -> PublicKey:
     multibase_value = _method_specific_id(did)
     try:
         code, raw = decode_multicodec(decode_multibase(multibase_value))
@@ -89,13 +104,15 @@ def resolve_did_key(did: str) -> dict[str, Any]:
        referenced from authentication, assertionMethod, capabilityInvocation and
        capabilityDelegation.
     """
-    public_key = public_key_of_did_key(did)
+    if not isinstance(did, str):
+        raise TypeError("a DID must be a string")
+    _public_key, public_key_multibase = _did_key_material(did)
     method_id = verification_method_id(did)
     method = {
         "id": method_id,
         "type": "Multikey",
         "controller": did,
-        "publicKeyMultibase": public_key_to_multibase(public_key),
+        "publicKeyMultibase": public_key_multibase,
     }
     document: dict[str, Any] = {"@context": [DID_V1, MULTIKEY_V1], "id": did}
     document["verificationMethod"] = [method]

@@ -15,9 +15,9 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -49,12 +49,63 @@ _JWK_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _MIN_RSA_BITS = 2048
 
 
-# Multibase and multicodec
+# Base58btc, multibase and multicodec
+
+BASE58BTC_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_PAIRS = [a + b for a in BASE58BTC_ALPHABET for b in BASE58BTC_ALPHABET]
+_BASE58_INVALID = 0xFF
+_BASE58_GROUP = 58**10
+# Maps an ASCII character to its digit value, anything else to _BASE58_INVALID.
+_BASE58_DIGITS = bytes(
+    BASE58BTC_ALPHABET.index(chr(code)) if chr(code) in BASE58BTC_ALPHABET else _BASE58_INVALID
+    for code in range(256)
+)
+
+
+def encode_base58btc(data: bytes) -> str:
+    """Base58 (Bitcoin alphabet) of ``data``: each leading zero byte becomes one ``1``,
+    the rest is the big-endian number written in base 58."""
+    stripped = data.lstrip(b"\0")
+    number = int.from_bytes(stripped, "big")
+    # Two digits per step (58 ** 2 = 3364): half the big-number divisions.
+    chunks = []
+    while number:
+        number, pair = divmod(number, 3364)
+        chunks.append(_BASE58_PAIRS[pair])
+    chunks.reverse()
+    digits = "".join(chunks).lstrip("1")
+    return "1" * (len(data) - len(stripped)) + digits
+
+
+def decode_base58btc(text: str | bytes) -> bytes:
+    """The bytes a Base58 (Bitcoin alphabet) string encodes; each leading ``1`` is a zero byte.
+
+    As the ``base58`` package it replaces, trailing whitespace is ignored. Raises
+    ValueError for any other character outside the alphabet (UnicodeEncodeError, a
+    ValueError, for a non-ASCII one).
+    """
+    text = text.rstrip()
+    data = text.encode("ascii") if isinstance(text, str) else bytes(text)
+    stripped = data.lstrip(b"1")
+    zeros = len(data) - len(stripped)
+    digits = stripped.translate(_BASE58_DIGITS)
+    invalid = digits.find(_BASE58_INVALID)
+    if invalid >= 0:
+        raise ValueError(f"Invalid character {chr(stripped[invalid])!r}")
+    # Ten digits at a time (58 ** 10 < 2 ** 63): few big-number steps, the rest on small
+    # numbers. Zero digits in front do not change the value.
+    digits = bytes(-len(digits) % 10) + digits
+    groups = iter(digits)
+    number = 0
+    for d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 in zip(*([groups] * 10), strict=True):
+        group = ((((d0 * 58 + d1) * 58 + d2) * 58 + d3) * 58 + d4) * 58 + d5
+        number = number * _BASE58_GROUP + (((group * 58 + d6) * 58 + d7) * 58 + d8) * 58 + d9
+    return bytes(zeros) + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 def encode_multibase(data: bytes) -> str:
     """``data`` as a base58btc multibase string (``z`` prefix)."""
-    return MULTIBASE_BASE58BTC + base58.b58encode(data).decode("ascii")
+    return MULTIBASE_BASE58BTC + encode_base58btc(data)
 
 
 def decode_multibase(value: object) -> bytes:
@@ -66,8 +117,8 @@ def decode_multibase(value: object) -> bytes:
             f"multibase value {_short(value)!r} does not use base58btc (it must start with 'z')"
         )
     try:
-        return base58.b58decode(value[1:].encode("ascii"))
-    except (ValueError, UnicodeEncodeError) as error:
+        return decode_base58btc(value[1:].encode("ascii"))
+    except ValueError as error:  # UnicodeEncodeError included
         raise KeyFormatError(f"multibase value {_short(value)!r} is not valid base58btc") from error
 
 
@@ -109,8 +160,20 @@ def public_key_from_multibase(value: object) -> PublicKey:
     """Decode a Multikey ``publicKeyMultibase`` (Ed25519 ``z6Mk…``, P-256 ``zDn…``, P-384 ``z82…``).
 
     Raises KeyFormatError for a wrong base, an unknown or non-public multicodec, or a wrong
-    key length.
+    key length. Decoded keys are remembered (the last 1,024): a verifier meets the same
+    few keys again and again, and a public key object is immutable.
     """
+    if isinstance(value, str):
+        return _public_key_from_multibase_text(value)
+    return _decode_public_key_multibase(value)
+
+
+@lru_cache(maxsize=1024)
+def _public_key_from_multibase_text(value: str) -> PublicKey:
+    return _decode_public_key_multibase(value)
+
+
+def _decode_public_key_multibase(value: object) -> PublicKey:
     code, raw = decode_multicodec(decode_multibase(value))
     if code == ED25519_PUB:
         if len(raw) != ED25519_KEY_LENGTH:
@@ -133,7 +196,7 @@ def public_key_to_multibase(key: PublicKey) -> str:
     """The Multikey ``publicKeyMultibase`` of an Ed25519 or P-256/P-384 public key."""
     if isinstance(key, ed25519.Ed25519PublicKey):
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return encode_multibase(encode_multicodec(ED25519_PUB, raw))
+        return _ed25519_multibase(raw)
     if isinstance(key, ec.EllipticCurvePublicKey):
         for code, (curve, _name) in _EC_CURVES.items():
             if key.curve.name == curve.name:
@@ -144,13 +207,19 @@ def public_key_to_multibase(key: PublicKey) -> str:
     raise ValueError(f"no Multikey encoding for {type(key).__name__}")
 
 
+@lru_cache(maxsize=1024)
+def _ed25519_multibase(raw: bytes) -> str:
+    # A signer encodes its own key for every credential it signs.
+    return encode_multibase(encode_multicodec(ED25519_PUB, raw))
+
+
 def public_key_from_base58(value: object) -> ed25519.Ed25519PublicKey:
     """An Ed25519VerificationKey2018 ``publicKeyBase58`` (raw 32 bytes, no multicodec)."""
     if not isinstance(value, str):
         raise KeyFormatError("publicKeyBase58 must be a string")
     try:
-        raw = base58.b58decode(value.encode("ascii"))
-    except (ValueError, UnicodeEncodeError) as error:
+        raw = decode_base58btc(value.encode("ascii"))
+    except ValueError as error:
         raise KeyFormatError("publicKeyBase58 is not valid base58") from error
     if len(raw) != ED25519_KEY_LENGTH:
         raise KeyFormatError(
