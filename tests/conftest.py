@@ -101,3 +101,53 @@ def personas(db: None) -> Personas:
         pat=user("pat", superuser=True),
         **members,
     )
+
+
+# A definition version with every EU mandatory element, for tests that need one.
+COMPLETE_DEFINITION: dict[str, Any] = {
+    "title": "Data literacy for public servants",
+    "description": "Read, question and present data.",
+    "criteria": "Pass the final assessment with at least 60 %.",
+    "learning_outcomes": ["Reads a chart critically", "Cleans a small data set"],
+    "workload_ects": 3,
+    "eqf_level": 6,
+    "cycle": "first",
+    "assessment_type": "Online exam with identity check",
+    "participation_form": "online",
+    "quality_assurance": "Internal QA of Uni A, accredited by FINEEC",
+    "alignments": [
+        {
+            "framework": "ESCO",
+            "code": "S5.6.1",
+            "name": "analyse data",
+            "url": "http://data.europa.eu/esco/skill/S5.6.1",
+        }
+    ],
+    "tags": ["data", "public sector"],
+}
+
+
+@pytest.fixture
+def uni_a_key(personas: Personas) -> Any:
+    """Uni A's active signing key (created by its owner)."""
+    from credstack.issuing.services import create_signing_key
+
+    return create_signing_key(personas.uni_a, by=personas.oscar)
+
+
+@pytest.fixture
+def published_definition(personas: Personas, uni_a_key: Any) -> Any:
+    """A definition of Uni A, written by alice, approved by rita, published: version 1."""
+    from credstack.issuing.services import (
+        approve_definition,
+        create_definition,
+        publish_definition,
+        submit_definition,
+    )
+
+    definition = create_definition(personas.uni_a, COMPLETE_DEFINITION, by=personas.alice)
+    submit_definition(definition, by=personas.alice)
+    approve_definition(definition, by=personas.rita)
+    publish_definition(definition, by=personas.alice)
+    definition.refresh_from_db()
+    return definition

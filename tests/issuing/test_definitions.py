@@ -18,30 +18,11 @@ from credstack.issuing.services import (
     submit_definition,
     update_definition,
 )
+from tests.conftest import COMPLETE_DEFINITION
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
-COMPLETE = {
-    "title": "Data literacy for public servants",
-    "description": "Read, question and present data.",
-    "criteria": "Pass the final assessment with at least 60 %.",
-    "learning_outcomes": ["Reads a chart critically", "Cleans a small data set"],
-    "workload_ects": 3,
-    "eqf_level": 6,
-    "cycle": "first",
-    "assessment_type": "Online exam with identity check",
-    "participation_form": "online",
-    "quality_assurance": "Internal QA of Uni A, accredited by FINEEC",
-    "alignments": [
-        {
-            "framework": "ESCO",
-            "code": "S5.6.1",
-            "name": "analyse data",
-            "url": "http://data.europa.eu/esco/skill/S5.6.1",
-        }
-    ],
-    "tags": ["data", "public sector"],
-}
+COMPLETE = COMPLETE_DEFINITION
 
 # The Recommendation's mandatory elements a version can lack (learner identification and
 # date of issuing are filled at award), each with the field(s) that carry it.
@@ -123,6 +104,12 @@ def test_it_walks_a_definition_through_review_to_publication(personas):
     assert version is not None
     assert (version.number, version.status) == (1, "published")
     assert version.approved_by == personas.rita and version.published_at == T0
+
+
+def test_it_gives_later_steps_a_published_definition_and_a_key(published_definition):
+    version = published_definition.published_version
+    assert (version.number, version.status) == (1, "published")
+    assert published_definition.organisation.signing_keys.filter(retired_at=None).count() == 1
     assert version.workload_ects == Decimal("3.0")
 
 
