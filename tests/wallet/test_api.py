@@ -126,3 +126,13 @@ def test_others_never_reach_bobs_credentials_through_the_api(
     assert change.status_code == 404
     assert other.delete(f"{BASE}/{held.public_id}").status_code == 404
     assert WalletCredential.objects.get(pk=held.pk).visibility == "private"
+
+
+def test_a_credential_over_the_size_limit_answers_413(
+    settings: Any, personas: Personas, forms: Forms
+) -> None:
+    settings.CREDSTACK_WALLET_MAX_BYTES = 1000
+    response = post(signed_in(personas.bob), {"credential": forms.json_text})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not WalletCredential.objects.exists()

@@ -34,7 +34,7 @@ from credstack.standards.report import Outcome, VerificationReport
 from credstack.standards.vc.data_model import credential_kind
 from credstack.verification import services as verification
 from credstack.verification.elements import title_of
-from credstack.verification.services import SubmissionError
+from credstack.verification.services import SubmissionError, SubmissionTooLargeError
 from credstack.wallet.models import (
     Arrival,
     Collection,
@@ -119,10 +119,9 @@ def import_credential(
     else:
         original = upload if upload else str(text).strip().encode("utf-8", "surrogatepass")
         if len(original) > limit:
-            raise ImportRefusedError(
+            raise SubmissionTooLargeError(
                 _("The credential is larger than %(limit)s, the most a wallet keeps.")
-                % {"limit": verification.size_label(limit)},
-                code="too_large",
+                % {"limit": verification.size_label(limit)}
             )
         report = verification.verify_submission(upload=original, now=now)
     credential = _readable_credential(report)
