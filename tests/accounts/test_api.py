@@ -38,3 +38,26 @@ def test_it_shows_organisation_profiles_publicly_by_opaque_id(personas, client):
     missing = client.get(f"/api/v1/organisations/{personas.uni_a.pk}")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_it_renders_ninjas_own_errors_in_the_app_error_shape(personas, client):
+    anonymous = client.get("/api/v1/me")
+    assert anonymous.json()["error"]["code"] == "not_authenticated"
+    client.force_login(personas.alice)
+    response = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/definitions",
+        {"eqf_level": "six", "workload_ects": "lots"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_failed"
+    fields = sorted(problem.split(":")[0] for problem in error["details"]["problems"])
+    assert fields == ["eqf_level", "workload_ects"]
+    broken = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/definitions",
+        "{not json",
+        content_type="application/json",
+    )
+    assert broken.status_code == 400
+    assert broken.json()["error"]["code"] == "bad_request"

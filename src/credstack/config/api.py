@@ -1,16 +1,26 @@
 """The REST API: one NinjaAPI at /api/v1/ with OpenAPI 3.1 and interactive docs.
 
 Every app error (``credstack.common.errors.CredstackError``) is rendered here, once, as
-``{"error": {"code", "message", "details"?}}`` with the error's HTTP status.
+``{"error": {"code", "message", "details"?}}`` with the error's HTTP status; so are the
+errors django-ninja raises itself (a request body that does not fit its schema, a
+missing login, an unknown object), so a client reads one error shape everywhere.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 
 from credstack.accounts.api import router as accounts_router
-from credstack.common.errors import CredstackError
+from credstack.common.errors import (
+    CredstackError,
+    NotAuthenticatedError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from credstack.issuing.api import router as issuing_router
 from credstack.verification.api import router as verification_router
 from credstack.wallet.api import router as wallet_router
@@ -31,6 +41,47 @@ api = NinjaAPI(
 @api.exception_handler(CredstackError)
 def render_credstack_error(request: HttpRequest, error: CredstackError) -> HttpResponse:
     return api.create_response(request, error.to_dict(), status=error.http_status)
+
+
+def _problem(error: dict[str, Any]) -> str:
+    # ninja's locations look like ("body", "payload", "eqf_level"); the field is what counts.
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+    return f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}"
+
+
+@api.exception_handler(ValidationError)
+def render_request_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = [_problem(item) for item in error.errors if isinstance(item, dict)]
+    return render_credstack_error(
+        request, ValidationFailedError("the request does not fit the API's schema", problems)
+    )
+
+
+_HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+
+
+@api.exception_handler(HttpError)
+def render_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """ninja's own HttpErrors: authentication, unparsable bodies, throttling."""
+    if error.status_code == 401:
+        app_error: CredstackError = NotAuthenticatedError("sign in first")
+    else:
+        app_error = CredstackError(
+            error.message, code=_HTTP_ERROR_CODES.get(error.status_code, "error")
+        )
+        app_error.http_status = error.status_code
+    return render_credstack_error(request, app_error)
+
+
+@api.exception_handler(Http404)
+def render_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return render_credstack_error(request, NotFoundError(str(error) or "not found"))
 
 
 api.add_router("", accounts_router)
