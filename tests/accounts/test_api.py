@@ -61,3 +61,70 @@ def test_it_renders_ninjas_own_errors_in_the_app_error_shape(personas, client):
     )
     assert broken.status_code == 400
     assert broken.json()["error"]["code"] == "bad_request"
+
+
+def test_it_lets_owners_and_administrators_manage_members(personas, client):
+    org = personas.uni_a.public_id
+    client.force_login(personas.ada)
+    members = client.put(
+        f"/api/v1/organisations/{org}/members",
+        {"email": "Bob@example.org", "role": "viewer"},
+        content_type="application/json",
+    )
+    assert members.status_code == 200
+    roles = {member["email"]: member["role"] for member in members.json()}
+    assert roles["bob@example.org"] == "viewer" and roles["oscar@example.org"] == "owner"
+    unknown = client.put(
+        f"/api/v1/organisations/{org}/members",
+        {"email": "nobody@example.org", "role": "viewer"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 404
+    removed = client.delete(f"/api/v1/organisations/{org}/members/{personas.bob.public_id}")
+    assert "bob@example.org" not in [member["email"] for member in removed.json()]
+
+
+def test_it_lets_members_see_but_not_manage_members(personas, client):
+    org = personas.uni_a.public_id
+    client.force_login(personas.alice)
+    emails = [
+        member["email"] for member in client.get(f"/api/v1/organisations/{org}/members").json()
+    ]
+    assert "oscar@example.org" in emails and "dave@example.org" not in emails
+    denied = client.put(
+        f"/api/v1/organisations/{org}/members",
+        {"email": "bob@example.org", "role": "owner"},
+        content_type="application/json",
+    )
+    assert denied.status_code == 403
+
+
+def test_it_hides_uni_a_members_and_profile_changes_from_dave(personas, client):
+    org = personas.uni_a.public_id
+    client.force_login(personas.dave)
+    assert client.get(f"/api/v1/organisations/{org}/members").status_code == 404
+    put = client.put(
+        f"/api/v1/organisations/{org}/members",
+        {"email": "dave@example.org", "role": "owner"},
+        content_type="application/json",
+    )
+    assert put.status_code == 404
+    delete = client.delete(f"/api/v1/organisations/{org}/members/{personas.oscar.public_id}")
+    assert delete.status_code == 404
+    patch = client.patch(
+        f"/api/v1/organisations/{org}", {"name": "Dave's"}, content_type="application/json"
+    )
+    assert patch.status_code == 403
+    personas.uni_a.refresh_from_db()
+    assert personas.uni_a.name == "Uni A"
+
+
+def test_it_updates_the_profile_for_administrators(personas, client):
+    client.force_login(personas.ada)
+    response = client.patch(
+        f"/api/v1/organisations/{personas.uni_a.public_id}",
+        {"description": "A university in Finland."},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["description"] == "A university in Finland."
