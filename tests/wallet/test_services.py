@@ -283,3 +283,17 @@ def test_the_last_owner_of_an_organisation_cannot_delete_the_account(
     with pytest.raises(ConflictError):
         services.delete_account(personas.dave)
     assert personas.dave.__class__.objects.filter(pk=personas.dave.pk).exists()
+
+
+def test_a_link_pasted_as_text_is_imported_from_the_link(
+    settings: Any, personas: Personas, forms: Forms
+) -> None:
+    fetcher = forms.signed.status_fetcher(revoked=False)
+    fetcher.add("https://uni-a.example/credentials/1", forms.signed.credential)
+    settings.CREDSTACK_VERIFICATION_FETCHER = fetcher
+    held = services.import_credential(
+        personas.bob, text="  https://uni-a.example/credentials/1\n"
+    ).credential
+    assert held.source_url == "https://uni-a.example/credentials/1"
+    assert held.media_type == "application/ld+json"
+    assert held.verdict == "valid"

@@ -220,3 +220,10 @@ def test_bob_deletes_his_account_and_everything_goes(personas: Personas, forms: 
     assert not WalletCredential.objects.exists() and not Profile.objects.exists()
     assert bob.get("/wallet/").status_code == 302  # signed out
     assert Client().get("/u/bob-learns/").status_code == 404
+
+
+def test_bob_signs_out_from_the_wallet(personas: Personas) -> None:
+    bob = signed_in(personas.bob)
+    assert b'action="/accounts/logout/"' in bob.get("/wallet/").content
+    assert bob.post("/accounts/logout/").status_code == 302
+    assert bob.get("/wallet/").status_code == 302

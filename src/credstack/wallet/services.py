@@ -103,6 +103,8 @@ def import_credential(
        the result names the existing one with ``created=False``.
     """
     now = now or timezone.now()
+    if text and not url and _is_link(text):
+        text, url = None, text.strip()  # a link pasted where the credential goes
     given = [s for s in (upload, text, url) if s not in (None, "", b"")]
     if len(given) != 1:
         raise SubmissionError(
@@ -149,6 +151,13 @@ def import_credential(
             raise
         return ImportResult(existing, created=False)
     return ImportResult(held, created=True)
+
+
+def _is_link(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.lower().startswith(("https://", "http://")) and not any(
+        c.isspace() for c in stripped
+    )
 
 
 def _fetch_original(url: str, limit: int) -> bytes:
