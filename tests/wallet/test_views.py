@@ -164,7 +164,12 @@ def test_the_public_profile_shows_only_what_bob_made_public(
     credential_page = visitor.get(f"/u/bob-learns/{shown.public_id}/")
     assert credential_page.status_code == 200
     assert b'data-verdict="valid"' in credential_page.content
-    assert b'property="og:title"' in credential_page.content
+    assert b'<meta property="og:title" content="Data Analysis with Python">' in (
+        credential_page.content
+    )
+    assert (
+        f'<meta property="og:url" content="https://credstack.test/u/bob-learns/{shown.public_id}/">'
+    ) in credential_page.content.decode()
     assert visitor.get(f"/u/bob-learns/{hidden.public_id}/").status_code == 404
     Profile.objects.filter(slug="bob-learns").update(is_public=False)
     assert visitor.get("/u/bob-learns/").status_code == 404

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -330,7 +331,7 @@ def public_profile_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "shown": shown,
             "rows": _rows(shown.credentials),
-            "page_url": request.build_absolute_uri(),
+            "page_url": _public_url(request),
         },
     )
     response["Cache-Control"] = "public, max-age=60"
@@ -352,11 +353,18 @@ def public_credential_page(request: HttpRequest, slug: str, public_id: str) -> H
             "profile": held.owner.wallet_profile,
             "result": describe_report(report) if report is not None else None,
             "share": True,
-            "page_url": request.build_absolute_uri(),
+            "page_url": _public_url(request),
         },
     )
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def _public_url(request: HttpRequest) -> str:
+    """The page's address for link previews: the instance's public base URL, not the
+    Host header a visitor sent."""
+    base = str(getattr(settings, "CREDSTACK_BASE_URL", "")).rstrip("/")
+    return f"{base}{request.path}" if base else request.build_absolute_uri(request.path)
 
 
 def _owned(request: HttpRequest, public_id: str) -> WalletCredential:
