@@ -120,7 +120,7 @@ def list_credentials(request: HttpRequest) -> list[dict[str, Any]]:
         "and nothing is stored."
     ),
 )
-def import_credential(request: HttpRequest, payload: ImportIn) -> Status:
+def import_credential(request: HttpRequest, payload: ImportIn) -> Status[dict[str, Any]]:
     text: str | None = None
     upload: bytes | None = None
     if isinstance(payload.credential, dict):
@@ -164,7 +164,7 @@ def set_visibility(
     response={204: None, 404: ErrorResponse},
     summary="Remove one of my credentials from the wallet",
 )
-def delete_credential(request: HttpRequest, credential_id: str) -> Status:
+def delete_credential(request: HttpRequest, credential_id: str) -> Status[None]:
     held = services.get_credential(request.user, credential_id)
     services.delete_credential(request.user, held)
     return Status(204, None)

@@ -27,8 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from credstack.common.errors import ConflictError, NotFoundError, ValidationFailedError
-from credstack.standards.errors import StandardsError
-from credstack.standards.fetch import FetchError
+from credstack.standards.errors import FetchError, StandardsError
 from credstack.standards.jcs import canonicalize_json
 from credstack.standards.report import Outcome, VerificationReport
 from credstack.standards.vc.data_model import credential_kind
@@ -104,7 +103,8 @@ def import_credential(
     """
     now = now or timezone.now()
     if text and not url and _is_link(text):
-        text, url = None, text.strip()  # a link pasted where the credential goes
+        url = text.strip()  # a link pasted where the credential goes
+        text = None
     given = [s for s in (upload, text, url) if s not in (None, "", b"")]
     if len(given) != 1:
         raise SubmissionError(
