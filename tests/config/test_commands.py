@@ -114,3 +114,10 @@ def test_it_explains_a_missing_data_directory_or_secret_without_a_traceback(tmp_
     bare = run("serve", home=tmp_path / "bare")
     assert bare.returncode == 2
     assert "CREDSTACK_SECRET_KEY" in bare.stderr and "Traceback" not in bare.stderr
+
+
+def test_it_names_the_did_web_and_its_document_on_a_public_instance(tmp_path):
+    result = run(*INIT, home=tmp_path / "home", CREDSTACK_BASE_URL="https://badges.uni-a.example")
+    assert result.returncode == 0, result.stderr
+    assert "did:web:badges.uni-a.example:orgs:uni-a" in result.stdout
+    assert "https://badges.uni-a.example/orgs/uni-a/did.json" in result.stdout

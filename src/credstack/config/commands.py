@@ -81,7 +81,7 @@ def init(
     from credstack.accounts.models import Organisation, User
     from credstack.accounts.services import create_organisation, create_user
     from credstack.common.errors import CredstackError
-    from credstack.issuing.identifiers import issuer_id
+    from credstack.issuing.identifiers import base_url, issuer_id, organisation_did_web
     from credstack.issuing.models import SigningKey
     from credstack.issuing.services import create_signing_key
 
@@ -125,6 +125,8 @@ def init(
             key = create_signing_key(org, by=None)
             stdout.print(f"signing key     {key.public_key_multibase} (created, encrypted)")
         stdout.print(f"issuer id       {issuer_id(org)}")
+        if organisation_did_web(org) is not None:
+            stdout.print(f"DID document    {base_url()}/orgs/{org.slug}/did.json")
     except CredstackError as error:
         details = getattr(error, "problems", None)
         _fail(error.message + (": " + "; ".join(details) if details else ""))
