@@ -172,6 +172,14 @@ else:
 # Run jobs in the calling process (no worker) when asked, e.g. in tests or debug.
 HUEY["immediate"] = env_bool("CREDSTACK_JOBS_IMMEDIATE", DEBUG)
 
+# --- Public verification and the network ----------------------------------------------
+# Largest submission the verifier page and POST /credentials/verify accept, in bytes.
+CREDSTACK_VERIFY_MAX_BYTES = env_int("CREDSTACK_VERIFY_MAX_BYTES", 2 * 1024 * 1024)
+# Verifications per client address per minute (kept in Django's cache).
+CREDSTACK_VERIFY_RATE_LIMIT = env_int("CREDSTACK_VERIFY_RATE_LIMIT", 30)
+# Lets the fetcher reach http:// and private addresses: a developer's own machine only.
+CREDSTACK_FETCH_DEVELOPMENT_MODE = env_bool("CREDSTACK_FETCH_DEVELOPMENT_MODE", False)
+
 # --- Mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("CREDSTACK_FROM_EMAIL", f"credstack <noreply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
