@@ -22,7 +22,7 @@ def dataset(document: Mapping[str, Any]) -> list[Quad]:
 
 def canonical_nquads(document: Mapping[str, Any]) -> bytes:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document (safe mode, pinned contexts)."""
-    return canonicalize(dataset(document)).encode("utf-8")
+    return _canonical_nquads(document, utf16_order=False)
 
 
 def canonical_nquads_in_utf16_order(document: Mapping[str, Any]) -> bytes:
@@ -30,7 +30,15 @@ def canonical_nquads_in_utf16_order(document: Mapping[str, Any]) -> bytes:
     them (rdf-canonize issue #52), rather than by code point as RDFC-1.0 says. The two
     differ only when characters beyond U+FFFF meet ones in U+E000–U+FFFF. Both serialize
     the same dataset, so a verifier may accept a signature over either."""
-    return canonicalize(dataset(document), utf16_order=True).encode("utf-8")
+    return _canonical_nquads(document, utf16_order=True)
+
+
+def _canonical_nquads(document: Mapping[str, Any], *, utf16_order: bool) -> bytes:
+    quads = to_rdf_compiled(document)
+    if quads is None:
+        return canonicalize(to_rdf(document), utf16_order=utf16_order).encode("utf-8")
+    # The compiled path's quads are distinct and well formed (its docstring).
+    return canonicalize(quads, utf16_order=utf16_order, distinct_quads=True).encode("utf-8")
 
 
 EDDSA_RDFC_2022 = Cryptosuite(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from credstack.standards.errors import CanonicalizationError, CanonicalizationLimitError
@@ -56,6 +57,7 @@ HASH_ALGORITHMS: Mapping[str, Callable[..., Any]] = {
 }
 
 
+@lru_cache(maxsize=16)
 def _hash_function(hash_algorithm: str) -> Callable[[bytes], str]:
     name = hash_algorithm.lower().replace("-", "")
     try:
@@ -104,6 +106,16 @@ class IdentifierIssuer:
         duplicate.counter = self.counter
         duplicate.issued = self.issued.copy()
         return duplicate
+
+
+def _check_quad(quad: object) -> None:
+    if type(quad) is not tuple or len(quad) != 4:
+        raise TypeError(f"a quad is a tuple of four str terms, not {quad!r}")
+    subject, predicate, obj, graph = quad
+    if not (type(subject) is type(predicate) is type(obj) is type(graph) is str):
+        raise TypeError(f"a quad is a tuple of four str terms, not {quad!r}")
+    if not (subject and predicate and obj):
+        raise ValueError(f"a quad needs a subject, predicate and object: {quad!r}")
 
 
 def _utf16_code_units(text: str) -> bytes:
@@ -172,34 +184,76 @@ class CanonicalizationState:
         hash_algorithm: str,
         max_work: int,
         utf16_order: bool = False,
+        distinct_quads: bool = False,
     ) -> None:
+        """``distinct_quads=True`` is the caller's promise that ``quads`` is a list of
+        distinct, well-formed quads (what :func:`.compiled.to_rdf_compiled` returns): they
+        are then neither checked nor deduplicated."""
         if max_work < 0:
             raise ValueError("max_work must not be negative")
         self.hash = _hash_function(hash_algorithm)
         self.max_work = max_work
         self.sort_key = _utf16_code_units if utf16_order else None
         self.work = 0
-        self.quads: list[Quad] = list(dict.fromkeys(quads))
+        if distinct_quads and type(quads) is list:
+            self.quads: list[Quad] = quads
+        else:
+            self.quads = list(dict.fromkeys(quads))
+            distinct_quads = False
         self.blank_node_to_quads: dict[str, list[Quad]] = {}
         self.hash_to_blank_nodes: dict[str, list[str]] = {}
         self.canonical_issuer = IdentifierIssuer("c14n")
         self._first_degree_hashes: dict[str, str] = {}
+        # The quads with a blank node, and the N-Quads lines of the others, which no
+        # relabelling changes (see canonical_lines).
+        self.blank_node_quads: list[Quad] = []
+        self.ground_lines: list[str] = []
         blank_node_to_quads = self.blank_node_to_quads
+        blank_node_quads = self.blank_node_quads
+        ground_lines = self.ground_lines
         for quad in self.quads:
-            if type(quad) is not tuple or len(quad) != 4:
-                raise TypeError(f"a quad is a tuple of four str terms, not {quad!r}")
+            if not distinct_quads:
+                _check_quad(quad)
             subject, predicate, obj, graph = quad
-            if not (type(subject) is type(predicate) is type(obj) is type(graph) is str):
-                raise TypeError(f"a quad is a tuple of four str terms, not {quad!r}")
-            if not (subject and predicate and obj):
-                raise ValueError(f"a quad needs a subject, predicate and object: {quad!r}")
             # Terms are in canonical form, so only a blank node starts with "_".
+            blank = False
             if subject[0] == "_":
                 blank_node_to_quads.setdefault(subject, []).append(quad)
-            if obj[0] == "_" and obj != subject:
-                blank_node_to_quads.setdefault(obj, []).append(quad)
-            if graph and graph[0] == "_" and graph != subject and graph != obj:
-                blank_node_to_quads.setdefault(graph, []).append(quad)
+                blank = True
+            if obj[0] == "_":
+                if obj != subject:
+                    blank_node_to_quads.setdefault(obj, []).append(quad)
+                blank = True
+            if graph:
+                if graph[0] == "_":
+                    if graph != subject and graph != obj:
+                        blank_node_to_quads.setdefault(graph, []).append(quad)
+                    blank = True
+                elif not blank:
+                    ground_lines.append(f"{subject} {predicate} {obj} {graph} .\n")
+                    continue
+            elif not blank:
+                ground_lines.append(f"{subject} {predicate} {obj} .\n")
+                continue
+            blank_node_quads.append(quad)
+
+    def canonical_lines(self, canonical: Mapping[str, str]) -> list[str]:
+        """The N-Quads lines of the dataset, blank nodes relabelled through ``canonical``
+        (unsorted)."""
+        lines = self.ground_lines.copy()
+        append = lines.append
+        for subject, predicate, obj, graph in self.blank_node_quads:
+            if subject[:2] == "_:":
+                subject = canonical[subject]
+            if obj[:2] == "_:":
+                obj = canonical[obj]
+            if graph:
+                if graph[:2] == "_:":
+                    graph = canonical[graph]
+                append(f"{subject} {predicate} {obj} {graph} .\n")
+            else:
+                append(f"{subject} {predicate} {obj} .\n")
+        return lines
 
     def _spend(self, units: int = 1) -> None:
         self.work += units
@@ -250,18 +304,19 @@ class CanonicalizationState:
         cached = self._first_degree_hashes.get(reference)
         if cached is not None:
             return cached
-        nquads = []
+        nquads: list[str] = []
+        append = nquads.append
         for subject, predicate, obj, graph in self.blank_node_to_quads[reference]:
             if subject[:2] == "_:":
                 subject = "_:a" if subject == reference else "_:z"
             if obj[:2] == "_:":
                 obj = "_:a" if obj == reference else "_:z"
-            if graph[:2] == "_:":
-                graph = "_:a" if graph == reference else "_:z"
             if graph:
-                nquads.append(f"{subject} {predicate} {obj} {graph} .\n")
+                if graph[:2] == "_:":
+                    graph = "_:a" if graph == reference else "_:z"
+                append(f"{subject} {predicate} {obj} {graph} .\n")
             else:
-                nquads.append(f"{subject} {predicate} {obj} .\n")
+                append(f"{subject} {predicate} {obj} .\n")
         nquads.sort(key=self.sort_key)
         result = self.hash(_utf8("".join(nquads)))
         self._first_degree_hashes[reference] = result
@@ -376,6 +431,7 @@ def canonicalize(
     hash_algorithm: str = "sha256",
     max_work: int = DEFAULT_MAX_WORK,
     utf16_order: bool = False,
+    distinct_quads: bool = False,
 ) -> str:
     """The canonical N-Quads document of the dataset ``quads`` (RDFC-1.0 §4.4).
 
@@ -383,25 +439,19 @@ def canonicalize(
     ends in ``"\\n"``. ``utf16_order=True`` sorts by UTF-16 code units instead, as
     jsonld.js's rdf-canonize (5.0, issue #52) does, both here and inside Hash First Degree
     Quads: it exists only to check a signature made that way, and changes nothing unless
-    :func:`utf16_order_matters`. Raises CanonicalizationLimitError when the dataset needs
+    :func:`utf16_order_matters`. ``distinct_quads=True`` promises a list of distinct,
+    well-formed quads, as :func:`.compiled.to_rdf_compiled` returns, and skips checking
+    and deduplicating them. Raises CanonicalizationLimitError when the dataset needs
     more than ``max_work`` units of work, CanonicalizationError for terms that cannot be
     encoded, and ValueError for an unknown hash algorithm.
     """
     state = CanonicalizationState(
-        quads, hash_algorithm=hash_algorithm, max_work=max_work, utf16_order=utf16_order
+        quads,
+        hash_algorithm=hash_algorithm,
+        max_work=max_work,
+        utf16_order=utf16_order,
+        distinct_quads=distinct_quads,
     )
-    canonical = state.run().issued
-    lines = []
-    for subject, predicate, obj, graph in state.quads:
-        if subject[:2] == "_:":
-            subject = canonical[subject]
-        if obj[:2] == "_:":
-            obj = canonical[obj]
-        if graph:
-            if graph[:2] == "_:":
-                graph = canonical[graph]
-            lines.append(f"{subject} {predicate} {obj} {graph} .\n")
-        else:
-            lines.append(f"{subject} {predicate} {obj} .\n")
+    lines = state.canonical_lines(state.run().issued)
     lines.sort(key=state.sort_key)
     return "".join(lines)
