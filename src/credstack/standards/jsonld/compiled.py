@@ -389,6 +389,12 @@ def _context_urls(context: Any) -> tuple[str, ...] | None:
 
 
 def _initial_state(context: Any) -> _State | None:
+    # Only lists that passed _context_urls are ever stored, so a hit needs no new check.
+    if context.__class__ is list:
+        try:
+            return _initial_states[tuple(context)]
+        except (KeyError, TypeError):
+            pass
     urls = _context_urls(context)
     if urls is None:
         return None
