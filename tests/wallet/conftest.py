@@ -63,9 +63,3 @@ def status_list(settings: Any, forms: Forms) -> Callable[..., None]:
 
     serve(revoked=False)
     return serve
-
-
-# The browser tests' fixtures (Chromium through Playwright, skipped when it is missing).
-from tests.browser.conftest import browser, page, phone  # noqa: E402
-
-__all__ = ["Forms", "browser", "forms", "page", "phone", "status_list"]

@@ -12,7 +12,10 @@ import pytest
 from credstack.wallet import services
 from tests.browser.conftest import axe_violations
 from tests.conftest import Personas
-from tests.wallet.conftest import Forms
+from tests.wallet.conftest import Forms, forms, status_list
+
+# The wallet's credential and its status list, instead of the verifier tests' ones.
+__all__ = ["forms", "status_list"]
 
 pytestmark = pytest.mark.usefixtures("status_list")
 
