@@ -1,8 +1,8 @@
-"""Signing keys and micro-credential definitions.
+"""Signing keys, micro-credential definitions, awards and their status lists.
 
-Awards (next step) will reference a :class:`DefinitionVersion` (never the definition
-alone, so a credential keeps describing what was awarded), a recipient (email or DID),
-a status list index, an idempotency key and the signed credential.
+An award references a :class:`DefinitionVersion` (never the definition alone, so a
+credential keeps describing what was awarded), a recipient (email or DID), an entry in
+a revocation and a suspension status list, an idempotency key and the signed credential.
 """
 
 from __future__ import annotations
@@ -285,3 +285,133 @@ class DefinitionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or self.definition.public_id} v{self.number}"
+
+
+# --- Awards and status lists -------------------------------------------------------
+
+
+def new_award_id() -> str:
+    return new_public_id("awd")
+
+
+def new_status_list_id() -> str:
+    return new_public_id("sl")
+
+
+STATUS_LIST_LENGTH = 131_072
+"""Entries per list: Bitstring Status List's minimum, for group privacy."""
+
+
+class StatusPurpose(models.TextChoices):
+    REVOCATION = "revocation", "Revocation"
+    SUSPENSION = "suspension", "Suspension"
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of an organisation, served at ``/status/<public_id>``.
+
+    ``bits`` holds the statuses (bit i set: entry i is revoked or suspended);
+    ``allocated`` marks the entries given to awards, so an index is never reused.
+    Both are raw bitstrings of ``length`` bits, index 0 the most significant bit of the
+    first byte. ``credential`` is the last signed BitstringStatusListCredential.
+    Change rows only through ``services`` (index allocation locks the row).
+    """
+
+    public_id = models.CharField(
+        max_length=32, unique=True, default=new_status_list_id, editable=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="status_lists"
+    )
+    purpose = models.CharField(max_length=16, choices=StatusPurpose.choices)
+    length = models.PositiveIntegerField(default=STATUS_LIST_LENGTH)
+    bits = models.BinaryField()
+    allocated = models.BinaryField()
+    allocated_count = models.PositiveIntegerField(default=0)
+    credential = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "purpose"], name="status_list_by_purpose")
+        ]
+
+    @property
+    def is_full(self) -> bool:
+        return self.allocated_count >= self.length
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.purpose}, {self.allocated_count}/{self.length})"
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    REVOKED = "revoked", "Revoked"
+
+
+class Award(models.Model):
+    """A credential awarded under a :class:`DefinitionVersion` to one recipient.
+
+    ``credential`` is the signed OpenBadgeCredential exactly as issued (never changed
+    afterwards); revocation and suspension live in the status lists the credential's
+    ``credentialStatus`` entries point at (``revocation_list``/``revocation_index`` and
+    ``suspension_list``/``suspension_index``). Written only by ``services``.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_award_id, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
+    definition_version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="awards"
+    )
+    recipient_email = models.EmailField(blank=True)
+    recipient_name = models.CharField(max_length=300, blank=True)
+    recipient_did = models.CharField(max_length=500, blank=True)
+    identity_salt = models.CharField(max_length=64, blank=True)
+    credential = models.JSONField()
+    credential_id = models.CharField(max_length=64, unique=True)
+    awarded_at = models.DateTimeField()
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    narrative = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=2000, blank=True)
+    grade = models.CharField(max_length=100, blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    status_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    revocation_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    revocation_index = models.PositiveIntegerField()
+    suspension_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    suspension_index = models.PositiveIntegerField()
+
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-awarded_at", "-pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="one_award_per_idempotency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["revocation_list", "revocation_index"], name="one_award_per_revocation_bit"
+            ),
+            models.UniqueConstraint(
+                fields=["suspension_list", "suspension_index"], name="one_award_per_suspension_bit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.status})"

@@ -1,4 +1,5 @@
-"""Writes of the issuing app: signing keys and micro-credential definitions.
+"""Writes of the issuing app: signing keys, micro-credential definitions, awards,
+revocation and suspension.
 
 Each service checks permissions itself (``accounts.permissions.require``) so views,
 the API and the command line cannot forget to.
@@ -7,18 +8,24 @@ the API and the command line cannot forget to.
 from __future__ import annotations
 
 import re
+import secrets
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credstack.accounts.models import Organisation, User
 from credstack.accounts.permissions import Action, require
 from credstack.common.errors import ConflictError, ValidationFailedError
+from credstack.issuing import status_lists
+from credstack.issuing.credential import Recipient, build_credential, expiry_of
+from credstack.issuing.identifiers import active_key, issuer_id, verification_method
 from credstack.issuing.key_encryption import (
     key_encryption_key,
     key_encryption_key_id,
@@ -28,12 +35,20 @@ from credstack.issuing.key_encryption import (
 from credstack.issuing.models import (
     FROZEN_STATUSES,
     AchievementDefinition,
+    Award,
+    AwardStatus,
     DefinitionStatus,
     DefinitionVersion,
     ExpiryRule,
     SigningKey,
+    StatusList,
+    StatusPurpose,
 )
+from credstack.standards import sign
+from credstack.standards.errors import DataModelError, StandardsError
 from credstack.standards.keys.multikey import Ed25519KeyPair
+from credstack.standards.status.status_list import status_list_entry
+from credstack.standards.vc.data_model import require_valid_credential
 
 # --- Signing keys ---------------------------------------------------------------------
 
@@ -411,3 +426,342 @@ def retire_definition(
         version.status = DefinitionStatus.RETIRED
         version.save()
     return definition
+
+
+# --- Awards ---------------------------------------------------------------------------
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+def _award_problems(
+    version: DefinitionVersion,
+    *,
+    recipient_email: str | None,
+    recipient_did: str | None,
+    evidence_url: str | None,
+    idempotency_key: str | None,
+    awarded_at: datetime,
+    valid_until: datetime | None,
+) -> list[str]:
+    problems: list[str] = []
+    if version.status != DefinitionStatus.PUBLISHED:
+        problems.append(f"version {version.number} is {version.status}, not published")
+    if not recipient_email and not recipient_did:
+        problems.append("recipient: give an email address or a DID")
+    if recipient_email:
+        try:
+            validate_email(recipient_email)
+        except ValidationError:
+            problems.append(f"recipient_email: not an email address: {recipient_email!r}")
+    if recipient_did and not _DID.fullmatch(recipient_did):
+        problems.append(f"recipient_did: not a DID: {recipient_did!r}")
+    if evidence_url:
+        try:
+            URLValidator(schemes=["http", "https"])(evidence_url)
+        except ValidationError:
+            problems.append(f"evidence_url: not an http(s) URL: {evidence_url!r}")
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH):
+        problems.append(f"idempotency_key: between 1 and {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
+    if awarded_at.tzinfo is None:
+        problems.append("awarded_at: needs a time zone")
+    elif valid_until is not None and valid_until <= awarded_at:
+        problems.append("valid_until: must be after the award date")
+    return problems
+
+
+_DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-]")
+
+
+def _existing_award(organisation: Organisation, idempotency_key: str | None) -> Award | None:
+    if idempotency_key is None:
+        return None
+    return Award.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+
+
+def _signer(organisation: Organisation) -> tuple[str, Ed25519KeyPair, str]:
+    """The organisation's issuer id, active key pair and its verification method."""
+    signing_key = active_key(organisation)
+    return issuer_id(organisation), load_key_pair(signing_key), verification_method(signing_key)
+
+
+def issue_credential(
+    definition_version: DefinitionVersion,
+    *,
+    recipient_email: str | None = None,
+    recipient_did: str | None = None,
+    recipient_name: str = "",
+    by: User | None,
+    awarded_at: datetime | None = None,
+    narrative: str | None = None,
+    evidence_url: str | None = None,
+    grade: str | None = None,
+    valid_until: datetime | None = None,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Award:
+    """Award ``definition_version`` to one recipient: build, validate, sign and store an
+    OB 3.0 OpenBadgeCredential.
+
+    Preconditions: ``by`` may award for the definition's organisation (``by=None`` is
+    the command line acting as the operator); the version is published; the
+    organisation has an active signing key; a recipient email or DID. ``valid_until``
+    defaults to the definition's expiry rule. The same ``idempotency_key`` (per
+    organisation) returns the award made with it, never a second credential.
+
+    Raises PermissionDeniedError, ValidationFailedError (every problem at once, or the
+    credential's data-model problems), ConflictError (no signing key).
+    """
+    organisation = definition_version.definition.organisation
+    if by is not None:
+        require(by, organisation, Action.AWARD)
+    existing = _existing_award(organisation, idempotency_key)
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    awarded_at = awarded_at or now
+    recipient_email = (recipient_email or "").strip()
+    recipient_did = (recipient_did or "").strip()
+    if valid_until is None:
+        valid_until = expiry_of(definition_version, awarded_at)
+    problems = _award_problems(
+        definition_version,
+        recipient_email=recipient_email,
+        recipient_did=recipient_did,
+        evidence_url=evidence_url,
+        idempotency_key=idempotency_key,
+        awarded_at=awarded_at,
+        valid_until=valid_until,
+    )
+    if problems:
+        raise ValidationFailedError("the award cannot be made", problems, code="invalid_award")
+    issuer, key_pair, method = _signer(organisation)
+    try:
+        with transaction.atomic():
+            return _store_award(
+                definition_version,
+                organisation=organisation,
+                recipient=Recipient(
+                    email=recipient_email,
+                    did=recipient_did,
+                    name=recipient_name.strip(),
+                    salt=secrets.token_hex(16) if recipient_email else "",
+                ),
+                signer=(issuer, key_pair, method),
+                by=by,
+                awarded_at=awarded_at,
+                valid_until=valid_until,
+                narrative=narrative or "",
+                evidence_url=evidence_url or "",
+                grade=grade or "",
+                idempotency_key=idempotency_key,
+                now=now,
+            )
+    except IntegrityError:
+        # Another request stored an award with the same key between our check and insert.
+        existing = _existing_award(organisation, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _store_award(
+    version: DefinitionVersion,
+    *,
+    organisation: Organisation,
+    recipient: Recipient,
+    signer: tuple[str, Ed25519KeyPair, str],
+    by: User | None,
+    awarded_at: datetime,
+    valid_until: datetime | None,
+    narrative: str,
+    evidence_url: str,
+    grade: str,
+    idempotency_key: str | None,
+    now: datetime,
+) -> Award:
+    issuer, key_pair, method = signer
+    entries: dict[str, tuple[StatusList, int]] = {}
+    for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
+        status_list, index, created = status_lists.allocate_index(organisation, purpose, now=now)
+        if created:
+            status_lists.sign_status_list(
+                status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
+            )
+        entries[purpose] = (status_list, index)
+    credential_status = [
+        status_list_entry(
+            list_credential_url=status_lists.status_list_url(status_list),
+            index=index,
+            purpose=purpose,
+        )
+        for purpose, (status_list, index) in entries.items()
+    ]
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    unsigned = build_credential(
+        version,
+        credential_id=credential_id,
+        recipient=recipient,
+        awarded_at=awarded_at,
+        valid_until=valid_until,
+        credential_status=credential_status,
+        narrative=narrative,
+        evidence_url=evidence_url,
+        grade=grade,
+    )
+    try:
+        require_valid_credential(unsigned)
+        signed = sign(unsigned, key_pair, verification_method=method, created=now)
+    except DataModelError as error:
+        raise ValidationFailedError(
+            "the credential would not conform to its data model",
+            [f"{path}: {message}" for path, message in error.problems],
+            code="invalid_credential",
+        ) from error
+    except StandardsError as error:
+        raise ValidationFailedError(
+            "the credential cannot be signed", [error.message], code="invalid_credential"
+        ) from error
+    assert isinstance(signed, dict)
+    revocation_list, revocation_index = entries[StatusPurpose.REVOCATION]
+    suspension_list, suspension_index = entries[StatusPurpose.SUSPENSION]
+    return Award.objects.create(
+        organisation=organisation,
+        definition_version=version,
+        recipient_email=recipient.email,
+        recipient_name=recipient.name,
+        recipient_did=recipient.did,
+        identity_salt=recipient.salt,
+        credential=signed,
+        credential_id=credential_id,
+        awarded_at=awarded_at,
+        valid_from=awarded_at,
+        valid_until=valid_until,
+        narrative=narrative,
+        evidence_url=evidence_url,
+        grade=grade,
+        revocation_list=revocation_list,
+        revocation_index=revocation_index,
+        suspension_list=suspension_list,
+        suspension_index=suspension_index,
+        idempotency_key=idempotency_key,
+        created_by=by,
+        created_at=now,
+    )
+
+
+# --- Revocation and suspension --------------------------------------------------------
+
+
+def _change_status(
+    award: Award,
+    *,
+    by: User | None,
+    allowed_from: frozenset[str],
+    new_status: AwardStatus,
+    purpose: StatusPurpose,
+    bit: bool,
+    reason: str,
+    now: datetime | None,
+) -> Award:
+    organisation = award.organisation
+    if by is not None:
+        require(by, organisation, Action.REVOKE)
+    now = now or timezone.now()
+    issuer, key_pair, method = _signer(organisation)
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if locked.status not in allowed_from:
+            raise ConflictError(
+                f"award {locked.public_id} is {locked.status}; it cannot become {new_status}",
+                code="award_status_conflict",
+            )
+        if purpose == StatusPurpose.REVOCATION:
+            status_list, index = locked.revocation_list, locked.revocation_index
+        else:
+            status_list, index = locked.suspension_list, locked.suspension_index
+        status_list = status_lists.lock(status_list)
+        if status_lists.set_status(status_list, index, bit):
+            status_lists.sign_status_list(
+                status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
+            )
+        locked.status = new_status
+        locked.status_reason = reason
+        locked.status_changed_at = now
+        if new_status == AwardStatus.REVOKED:
+            locked.revoked_at = now
+        elif new_status == AwardStatus.SUSPENDED:
+            locked.suspended_at = now
+        else:
+            locked.suspended_at = None
+        locked.save(
+            update_fields=[
+                "status",
+                "status_reason",
+                "status_changed_at",
+                "revoked_at",
+                "suspended_at",
+            ]
+        )
+    return locked
+
+
+def _require_reason(reason: str) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationFailedError("give a reason", ["reason: required"], code="reason_required")
+    return reason.strip()
+
+
+def revoke_credential(
+    award: Award, *, reason: str, by: User | None, now: datetime | None = None
+) -> Award:
+    """Revoke ``award`` for good: set its bit in the revocation list and re-sign the list.
+
+    Preconditions: ``by`` may revoke for the award's organisation (``by=None``: the
+    operator); a non-empty reason; the award is active or suspended. Raises
+    PermissionDeniedError, ValidationFailedError, ConflictError (already revoked).
+    """
+    return _change_status(
+        award,
+        by=by,
+        allowed_from=frozenset({AwardStatus.ACTIVE, AwardStatus.SUSPENDED}),
+        new_status=AwardStatus.REVOKED,
+        purpose=StatusPurpose.REVOCATION,
+        bit=True,
+        reason=_require_reason(reason),
+        now=now,
+    )
+
+
+def suspend_credential(
+    award: Award, *, reason: str, by: User | None, now: datetime | None = None
+) -> Award:
+    """Suspend an active award (reversible with :func:`unsuspend_credential`): set its
+    bit in the suspension list and re-sign the list. Same preconditions and errors as
+    :func:`revoke_credential`; a suspended or revoked award is a ConflictError."""
+    return _change_status(
+        award,
+        by=by,
+        allowed_from=frozenset({AwardStatus.ACTIVE}),
+        new_status=AwardStatus.SUSPENDED,
+        purpose=StatusPurpose.SUSPENSION,
+        bit=True,
+        reason=_require_reason(reason),
+        now=now,
+    )
+
+
+def unsuspend_credential(
+    award: Award, *, reason: str = "", by: User | None, now: datetime | None = None
+) -> Award:
+    """Lift a suspension: clear the award's suspension bit and re-sign the list.
+    Raises ConflictError unless the award is suspended."""
+    return _change_status(
+        award,
+        by=by,
+        allowed_from=frozenset({AwardStatus.SUSPENDED}),
+        new_status=AwardStatus.ACTIVE,
+        purpose=StatusPurpose.SUSPENSION,
+        bit=False,
+        reason=reason.strip() if isinstance(reason, str) else "",
+        now=now,
+    )

@@ -1,0 +1,158 @@
+"""An organisation's Bitstring Status Lists: index allocation, bits, signed list
+credentials. Called by ``services`` inside their transactions; nothing here checks
+permissions.
+
+Indexes are allocated at random among the free ones of a list (Bitstring Status List
+§6.3 "Group privacy": sequential indexes would tell a verifier the order and rough time
+of issuance), with the list row locked: ``select_for_update`` on PostgreSQL; on SQLite
+the settings' IMMEDIATE transactions take the write lock when the transaction starts.
+A full list is left alone and a new one is created.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from credstack.accounts.models import Organisation
+from credstack.issuing.identifiers import base_url
+from credstack.issuing.models import STATUS_LIST_LENGTH, StatusList, StatusPurpose
+from credstack.standards import sign
+from credstack.standards.keys.multikey import Ed25519KeyPair
+from credstack.standards.status.bitstring import Bitstring
+from credstack.standards.status.status_list import status_list_credential
+
+STATUS_LIST_TTL_MS = 60_000
+"""How long a verifier may cache a list (the ``ttl`` of the list credential)."""
+
+# Random probes before falling back to scanning for the free indexes of a nearly full list.
+_RANDOM_PROBES = 64
+
+
+def status_list_url(status_list: StatusList) -> str:
+    """The stable URL a list is served at, named by the entries' statusListCredential."""
+    return f"{base_url()}/status/{status_list.public_id}"
+
+
+def _get_bit(raw: bytes | memoryview, index: int) -> bool:
+    return bool(raw[index >> 3] & (0x80 >> (index & 7)))
+
+
+def _with_bit(raw: bytes | memoryview, index: int, value: bool) -> bytes:
+    data = bytearray(raw)
+    mask = 0x80 >> (index & 7)
+    if value:
+        data[index >> 3] |= mask
+    else:
+        data[index >> 3] &= ~mask & 0xFF
+    return bytes(data)
+
+
+def bitstring_of(status_list: StatusList) -> Bitstring:
+    """The list's statuses as the trust core's Bitstring."""
+    bitstring = Bitstring(status_list.length)
+    raw = bytes(status_list.bits)
+    for byte_index, byte in enumerate(raw):
+        if byte:
+            for bit in range(8):
+                if byte & (0x80 >> bit):
+                    bitstring.set(byte_index * 8 + bit, 1)
+    return bitstring
+
+
+def is_set(status_list: StatusList, index: int) -> bool:
+    return _get_bit(status_list.bits, index)
+
+
+def _new_list(organisation: Organisation, purpose: StatusPurpose, now: datetime) -> StatusList:
+    empty = bytes(-(-STATUS_LIST_LENGTH // 8))
+    return StatusList.objects.create(
+        organisation=organisation,
+        purpose=purpose,
+        length=STATUS_LIST_LENGTH,
+        bits=empty,
+        allocated=empty,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _free_index(status_list: StatusList) -> int:
+    allocated = bytes(status_list.allocated)
+    for _ in range(_RANDOM_PROBES):
+        candidate = secrets.randbelow(status_list.length)
+        if not _get_bit(allocated, candidate):
+            return candidate
+    free = [i for i in range(status_list.length) if not _get_bit(allocated, i)]
+    return free[secrets.randbelow(len(free))]
+
+
+def allocate_index(
+    organisation: Organisation, purpose: StatusPurpose, *, now: datetime
+) -> tuple[StatusList, int, bool]:
+    """Reserve a random free index in the organisation's open list of ``purpose``.
+
+    Precondition: called inside ``transaction.atomic``. Returns the list, the index and
+    whether the list is new (a new list must be signed before it is served).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_index must run inside a transaction")
+    status_list = (
+        StatusList.objects.select_for_update()
+        .filter(organisation=organisation, purpose=purpose, allocated_count__lt=STATUS_LIST_LENGTH)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    created = status_list is None
+    if status_list is None:
+        status_list = _new_list(organisation, purpose, now)
+    index = _free_index(status_list)
+    status_list.allocated = _with_bit(status_list.allocated, index, True)
+    status_list.allocated_count += 1
+    status_list.save(update_fields=["allocated", "allocated_count"])
+    return status_list, index, created
+
+
+def lock(status_list: StatusList) -> StatusList:
+    """The list re-read with its row locked (inside a transaction)."""
+    return StatusList.objects.select_for_update().get(pk=status_list.pk)
+
+
+def set_status(status_list: StatusList, index: int, value: bool) -> bool:
+    """Set or clear the entry's bit on a locked list; True when it changed. The caller
+    re-signs the list afterwards (:func:`sign_status_list`)."""
+    if not 0 <= index < status_list.length:
+        raise ValueError(f"index {index} is outside the status list")
+    if _get_bit(status_list.bits, index) == value:
+        return False
+    status_list.bits = _with_bit(status_list.bits, index, value)
+    return True
+
+
+def sign_status_list(
+    status_list: StatusList,
+    *,
+    issuer: str,
+    key_pair: Ed25519KeyPair,
+    verification_method: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Build the BitstringStatusListCredential of the list's current bits, valid from
+    ``now``, sign it and store it (with ``updated_at``). Returns the signed credential."""
+    unsigned = status_list_credential(
+        id=status_list_url(status_list),
+        issuer=issuer,
+        purpose=status_list.purpose,
+        bitstring=bitstring_of(status_list),
+        valid_from=now,
+        ttl_ms=STATUS_LIST_TTL_MS,
+    )
+    signed = sign(unsigned, key_pair, verification_method=verification_method, created=now)
+    assert isinstance(signed, dict)
+    status_list.credential = signed
+    status_list.updated_at = now
+    status_list.save(update_fields=["bits", "credential", "updated_at"])
+    return signed
