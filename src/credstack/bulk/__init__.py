@@ -1,0 +1,1 @@
+"""Bulk awarding from a CSV file: validate and preview, then issue in a resumable job."""
