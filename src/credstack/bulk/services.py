@@ -1,0 +1,483 @@
+"""Writes of the bulk app: validate an uploaded CSV into a job, run it, cancel it, report.
+
+1. ``create_bulk_job`` reads the file once (streaming), stores one row per data row (bad
+   rows are skipped with the reason, rows awarded before are skipped as such) and issues
+   nothing: the job is the preview.
+2. ``start_bulk_job`` enqueues ``run_bulk_job`` on the job queue.
+3. ``run_bulk_job`` issues the pending rows, each in its own transaction together with its
+   award, so a worker killed at any moment leaves every row either issued (with its award)
+   or pending; running the job again resumes with the pending rows. Each award carries
+   the row's idempotency key, so even a row issued twice by two workers yields one award.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, time
+from typing import IO, Any, Protocol
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from credstack.accounts.permissions import Action, require
+from credstack.bulk.csv_import import (
+    DEFAULT_MAX_ROWS,
+    CsvRow,
+    RowValues,
+    email_identity,
+    open_bulk_csv,
+)
+from credstack.bulk.models import BulkJob, BulkRow, JobStatus, RowState
+from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
+from credstack.issuing.models import DefinitionStatus, DefinitionVersion
+from credstack.standards.errors import StandardsError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_INSERT_BATCH = 1000
+DEFAULT_RUN_BATCH = 200
+
+
+class IssueCredential(Protocol):
+    """The signature of ``issuing.services.issue_credential`` the runner relies on."""
+
+    def __call__(
+        self,
+        definition_version: DefinitionVersion,
+        *,
+        recipient_email: str | None = ...,
+        recipient_name: str = ...,
+        by: Any,
+        awarded_at: datetime | None = ...,
+        narrative: str | None = ...,
+        evidence_url: str | None = ...,
+        grade: str | None = ...,
+        valid_until: datetime | None = ...,
+        idempotency_key: str | None = ...,
+    ) -> Any: ...
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "CREDSTACK_BULK_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "CREDSTACK_BULK_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def row_idempotency_key(organisation_id: str, definition_id: str, values: RowValues) -> str:
+    """The key an award from this row carries: the same organisation, definition and row
+    content (email compared case-insensitively) give the same key, whichever file, job
+    or line it comes from."""
+    content = values.to_json()
+    content["email"] = email_identity(values.email)
+    material = json.dumps(
+        [organisation_id, definition_id, content], sort_keys=True, separators=(",", ":")
+    )
+    return "bulk-" + hashlib.sha256(material.encode()).hexdigest()[:48]
+
+
+def _read_upload(file: bytes | IO[bytes]) -> bytes:
+    limit = max_upload_bytes()
+    data = file if isinstance(file, bytes) else file.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationFailedError(
+            f"the file is larger than {limit // (1024 * 1024)} MiB: split it into several files",
+            [f"file larger than {limit} bytes"],
+            code="file_too_large",
+        )
+    return data
+
+
+def _already_awarded(organisation: Any, keys: list[str]) -> dict[str, str]:
+    """Idempotency key -> the award's public id, for keys that already have an award."""
+    found: dict[str, str] = dict(
+        BulkRow.objects.filter(
+            job__organisation=organisation, state=RowState.ISSUED, idempotency_key__in=keys
+        ).values_list("idempotency_key", "award_id")
+    )
+    try:
+        award_model = apps.get_model("issuing", "Award")
+    except LookupError:  # awards not installed: the bulk rows alone tell
+        return found
+    found.update(
+        award_model.objects.filter(organisation=organisation, idempotency_key__in=keys)
+        .exclude(idempotency_key__in=list(found))
+        .values_list("idempotency_key", "public_id")
+    )
+    return found
+
+
+def _store_rows(job: BulkJob, rows: list[CsvRow]) -> tuple[int, int]:
+    """Insert one batch of rows; returns (invalid, already awarded)."""
+    organisation = job.organisation
+    definition_id = job.definition_version.definition.public_id
+    keys = {
+        row.line: row_idempotency_key(organisation.public_id, definition_id, row.values)
+        for row in rows
+        if row.values is not None
+    }
+    awarded = _already_awarded(organisation, list(keys.values()))
+    invalid = already = 0
+    objects = []
+    for row in rows:
+        if row.values is None:
+            invalid += 1
+            objects.append(
+                BulkRow(
+                    job=job,
+                    line=row.line,
+                    email=row.raw.get("email", "").strip()[:254],
+                    values=row.raw,
+                    state=RowState.SKIPPED,
+                    error="; ".join(row.problems),
+                )
+            )
+            continue
+        key = keys[row.line]
+        bulk_row = BulkRow(
+            job=job,
+            line=row.line,
+            email=row.values.email,
+            values=row.values.to_json(),
+            idempotency_key=key,
+        )
+        if key in awarded:
+            already += 1
+            bulk_row.state = RowState.SKIPPED
+            bulk_row.award_id = awarded[key]
+            bulk_row.error = f"already awarded (award {awarded[key]})"
+        objects.append(bulk_row)
+    BulkRow.objects.bulk_create(objects)
+    return invalid, already
+
+
+def _batches(rows: Iterable[CsvRow], size: int) -> Iterator[list[CsvRow]]:
+    batch: list[CsvRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def create_bulk_job(
+    definition_version: DefinitionVersion,
+    file: bytes | IO[bytes],
+    *,
+    by: Any,
+    file_name: str = "",
+    now: datetime | None = None,
+) -> BulkJob:
+    """Validate a CSV of awards into a job to preview; nothing is issued.
+
+    Preconditions: ``by`` may award for the definition's organisation; the version is
+    published. Every data row becomes a BulkRow: pending when it will be issued, skipped
+    with the reason when it is invalid or was awarded before (same organisation,
+    definition and content).
+
+    Raises PermissionDeniedError, ConflictError (version not published),
+    ValidationFailedError (file too large) and CsvFormatError (a file that cannot be
+    read at all: encoding, header, quoting, too many rows); then nothing is stored.
+    """
+    organisation = definition_version.definition.organisation
+    require(by, organisation, Action.AWARD)
+    if definition_version.status != DefinitionStatus.PUBLISHED:
+        raise ConflictError(
+            f"version {definition_version.number} of this definition is not published "
+            "(awards use the published version)"
+        )
+    data = _read_upload(file)
+    now = now or timezone.now()
+    bulk_csv = open_bulk_csv(io.BytesIO(data), max_rows=max_rows(), today=now.date())
+    with transaction.atomic():
+        job = BulkJob.objects.create(
+            organisation=organisation,
+            definition_version=definition_version,
+            uploaded_by=by,
+            file_name=file_name[:255],
+            file_size=len(data),
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            original_file=data,
+            encoding=bulk_csv.layout.encoding,
+            delimiter=bulk_csv.layout.delimiter,
+            unknown_columns=list(bulk_csv.layout.unknown_columns),
+            created_at=now,
+        )
+        total = invalid = already = 0
+        for batch in _batches(bulk_csv.rows(), _INSERT_BATCH):
+            batch_invalid, batch_already = _store_rows(job, batch)
+            total += len(batch)
+            invalid += batch_invalid
+            already += batch_already
+        job.total_rows, job.invalid_rows, job.already_awarded_rows = total, invalid, already
+        job.save(update_fields=["total_rows", "invalid_rows", "already_awarded_rows"])
+    return job
+
+
+def start_bulk_job(job: BulkJob, *, by: Any, now: datetime | None = None) -> BulkJob:
+    """Queue the job's pending rows for issuing.
+
+    Preconditions: ``by`` may award for the job's organisation; the job is validated,
+    or failed or running (then it resumes: a worker that was killed left it running).
+    Raises PermissionDeniedError, ConflictError (done or cancelled).
+    """
+    require(by, job.organisation, Action.AWARD)
+    if job.status in (JobStatus.DONE, JobStatus.CANCELLED):
+        raise ConflictError(f"job {job.public_id} is {job.status}: it cannot start again")
+    now = now or timezone.now()
+    BulkJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        started_by=by,
+        started_at=job.started_at or now,
+        error="",
+    )
+    from credstack.bulk.tasks import run_bulk_job_task
+
+    run_bulk_job_task(job.public_id)
+    job.refresh_from_db()
+    return job
+
+
+def _award_time(day: date | None, *, end_of_day: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0), tzinfo=UTC)
+
+
+def _issue_row(row: BulkRow, job: BulkJob, issue: IssueCredential, by: Any) -> None:
+    """Issue one claimed row, in the caller's transaction. Expected failures (invalid
+    award, permissions, no key) mark the row failed; anything else propagates."""
+    values = RowValues.from_json(row.values)
+    try:
+        with transaction.atomic():
+            award = issue(
+                job.definition_version,
+                recipient_email=values.email,
+                recipient_name=values.name,
+                by=by,
+                awarded_at=_award_time(values.award_date),
+                narrative=values.narrative or None,
+                evidence_url=values.evidence_url or None,
+                grade=values.grade or None,
+                valid_until=_award_time(values.expiry, end_of_day=True),
+                idempotency_key=row.idempotency_key,
+            )
+    except (CredstackError, StandardsError) as error:
+        row.state = RowState.FAILED
+        row.error = _error_text(error)
+        counter = "failed_count"
+    else:
+        row.state = RowState.ISSUED
+        row.award_id = str(getattr(award, "public_id", award))
+        row.error = ""
+        counter = "issued_count"
+    row.processed_at = timezone.now()
+    row.save(update_fields=["state", "error", "award_id", "processed_at"])
+    BulkJob.objects.filter(pk=job.pk).update(**{counter: F(counter) + 1})
+
+
+def _error_text(error: Exception) -> str:
+    message = str(getattr(error, "message", "") or error)
+    problems = getattr(error, "problems", None)
+    if problems:
+        message += ": " + "; ".join(str(problem) for problem in problems)
+    return message
+
+
+def run_bulk_job(
+    job_id: str,
+    *,
+    issue: IssueCredential | None = None,
+    batch_size: int = DEFAULT_RUN_BATCH,
+    by: Any = None,
+    on_progress: Callable[[BulkJob], None] | None = None,
+    now: Callable[[], datetime] = timezone.now,
+) -> BulkJob:
+    """Issue the job's pending rows in file order; returns the job when no row is left.
+
+    Each row is claimed (locked, still pending) and issued in its own transaction, so a
+    worker stopped at any point loses or duplicates nothing: run the job again to resume.
+    ``by`` (who runs it, e.g. on the command line) must be allowed to award for the organisation;
+    without it the rows are issued by whoever started the job (or uploaded it).
+    ``issue`` defaults to ``issuing.services.issue_credential``; ``on_progress`` is called
+    with the refreshed job after each batch. A cancelled or finished job is left alone.
+    An unexpected error marks the job failed (with the error) and propagates.
+    """
+    if issue is None:
+        from credstack.issuing.services import issue_credential
+
+        issue = issue_credential
+    job = BulkJob.objects.select_related(
+        "organisation", "definition_version__definition", "started_by", "uploaded_by"
+    ).get(public_id=job_id)
+    if job.status in (JobStatus.DONE, JobStatus.CANCELLED):
+        return job
+    if by is not None:
+        require(by, job.organisation, Action.AWARD)
+        job.started_by = by
+    by = job.started_by or job.uploaded_by
+    if by is None:
+        raise ConflictError(f"job {job.public_id}: the user who started it no longer exists")
+    BulkJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_by=by, started_at=job.started_at or now()
+    )
+    after_line = 0
+    try:
+        while True:
+            lines = list(
+                BulkRow.objects.filter(job=job, state=RowState.PENDING, line__gt=after_line)
+                .order_by("line")
+                .values_list("line", flat=True)[:batch_size]
+            )
+            if not lines:
+                break
+            for line in lines:
+                with transaction.atomic():
+                    row = (
+                        BulkRow.objects.select_for_update()
+                        .filter(job=job, line=line, state=RowState.PENDING)
+                        .first()
+                    )
+                    if row is not None:  # else another worker took it, or cancelled
+                        _issue_row(row, job, issue, by)
+            after_line = lines[-1]
+            if on_progress is not None:
+                job.refresh_from_db()
+                on_progress(job)
+    except Exception as error:
+        BulkJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    BulkJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE, finished_at=now()
+    )
+    _recount(job)
+    job.refresh_from_db()
+    return job
+
+
+def _recount(job: BulkJob) -> None:
+    """Set the progress counts from the rows themselves (the increments are a live
+    view; the rows are the truth)."""
+    counts = BulkRow.objects.filter(job=job).aggregate(
+        issued=Count("pk", filter=Q(state=RowState.ISSUED)),
+        failed=Count("pk", filter=Q(state=RowState.FAILED)),
+    )
+    BulkJob.objects.filter(pk=job.pk).update(
+        issued_count=counts["issued"], failed_count=counts["failed"]
+    )
+
+
+def cancel_bulk_job(job: BulkJob, *, by: Any, now: datetime | None = None) -> BulkJob:
+    """Stop a job: its pending rows are skipped ("cancelled"); rows already issued stay
+    issued (revoke them one by one if needed).
+
+    Preconditions: ``by`` may award for the job's organisation; the job is not done.
+    Raises PermissionDeniedError, ConflictError.
+    """
+    require(by, job.organisation, Action.AWARD)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = BulkJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status in (JobStatus.DONE, JobStatus.CANCELLED):
+            raise ConflictError(f"job {job.public_id} is already {locked.status}")
+        BulkRow.objects.filter(job=locked, state=RowState.PENDING).update(
+            state=RowState.SKIPPED, error="job cancelled", processed_at=now
+        )
+        locked.status = JobStatus.CANCELLED
+        locked.finished_at = now
+        locked.save(update_fields=["status", "finished_at"])
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(job: BulkJob) -> dict[str, Any]:
+    """Where the job stands, for the API and the command line."""
+    pending = BulkRow.objects.filter(job=job, state=RowState.PENDING).count()
+    return {
+        "id": job.public_id,
+        "status": job.status,
+        "definition": job.definition_version.definition.public_id,
+        "definition_version": job.definition_version.number,
+        "file_name": job.file_name,
+        "total_rows": job.total_rows,
+        "invalid_rows": job.invalid_rows,
+        "already_awarded_rows": job.already_awarded_rows,
+        "to_issue": job.to_issue,
+        "issued": job.issued_count,
+        "failed": job.failed_count,
+        "pending": pending,
+        "error": job.error or None,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def bulk_job_preview(job: BulkJob) -> dict[str, Any]:
+    """The validation preview: the counts, the encoding and delimiter read, the columns
+    that were not understood, every bad row (line, email, why) and every row awarded
+    before."""
+    skipped = BulkRow.objects.filter(job=job, state=RowState.SKIPPED).order_by("line")
+    bad_rows, already_awarded = [], []
+    for line, email, error, award_id in skipped.values_list("line", "email", "error", "award_id"):
+        if award_id:
+            already_awarded.append({"line": line, "email": email, "award": award_id})
+        elif error != "job cancelled":
+            bad_rows.append({"line": line, "email": email, "problems": error.split("; ")})
+    return {
+        **job_progress(job),
+        "encoding": job.encoding,
+        "delimiter": job.delimiter,
+        "unknown_columns": job.unknown_columns,
+        "bad_rows": bad_rows,
+        "already_awarded": already_awarded,
+    }
+
+
+REPORT_COLUMNS = ("line", "email", "name", "state", "award", "reason")
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def iter_bulk_job_report(job: BulkJob) -> Iterator[str]:
+    """The report as CSV lines: one line per row, what was issued and what was not."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    rows = BulkRow.objects.filter(job=job).order_by("line")
+    for line, email, values, state, award_id, error in rows.values_list(
+        "line", "email", "values", "state", "award_id", "error"
+    ).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                line,
+                _spreadsheet_safe(email),
+                _spreadsheet_safe(str(values.get("name", ""))),
+                state,
+                award_id,
+                _spreadsheet_safe(error),
+            ]
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def bulk_job_report_csv(job: BulkJob) -> str:
+    """The whole report (see :func:`iter_bulk_job_report`) as one string."""
+    return "".join(iter_bulk_job_report(job))
