@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "credstack.web",
     "credstack.verification",
     "credstack.wallet",
+    "credstack.bulk",
 ]
 
 MIDDLEWARE = [
