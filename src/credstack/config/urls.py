@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
     path("", include("credstack.verification.urls")),
+    path("", include("credstack.issuing.urls")),
     path("accounts/", include("credstack.accounts.urls")),
     path("", include("credstack.wallet.urls")),
 ]

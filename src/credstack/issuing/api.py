@@ -1,4 +1,5 @@
-"""API of the issuing app: definitions and their workflow, signing keys.
+"""API of the issuing app: definitions and their workflow, signing keys, awards and
+their revocation and suspension, and the VC-API issuer endpoints (``vc_api``).
 
 Objects of an organisation the caller may not view answer 404, not 403, so nobody
 learns what another organisation is preparing.
@@ -6,10 +7,11 @@ learns what another organisation is preparing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import ModelSchema, Router, Status
+from ninja import ModelSchema, Router, Schema, Status
 from ninja.security import django_auth
 
 from credstack.accounts.api import organisation_or_404
@@ -19,7 +21,8 @@ from credstack.common.errors import ConflictError, NotFoundError
 from credstack.issuing import services
 from credstack.issuing.achievement import definition_to_achievement
 from credstack.issuing.identifiers import issuer_id
-from credstack.issuing.models import AchievementDefinition, DefinitionVersion, SigningKey
+from credstack.issuing.models import AchievementDefinition, Award, DefinitionVersion, SigningKey
+from credstack.issuing.vc_api import issuer_router
 
 router = Router(tags=["issuing"], auth=django_auth)
 
@@ -172,3 +175,138 @@ def rotate_key(request: HttpRequest, organisation_id: str) -> dict[str, Any]:
     organisation = _visible_organisation(request, organisation_id)
     require(request.user, organisation, Action.MANAGE_KEYS)
     return _key_to_dict(services.rotate_signing_key(organisation, by=request.user))
+
+
+# --- Awards ---------------------------------------------------------------------------
+
+
+class AwardIn(Schema):
+    definition_id: str
+    recipient_email: str | None = None
+    recipient_did: str | None = None
+    recipient_name: str = ""
+    narrative: str | None = None
+    evidence_url: str | None = None
+    grade: str | None = None
+    awarded_at: datetime | None = None
+    valid_until: datetime | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+def award_to_dict(award: Award, *, with_credential: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": award.public_id,
+        "organisation": award.organisation.public_id,
+        "definition": award.definition_version.definition.public_id,
+        "definition_version": award.definition_version.number,
+        "credential_id": award.credential_id,
+        "recipient_email": award.recipient_email,
+        "recipient_did": award.recipient_did,
+        "recipient_name": award.recipient_name,
+        "awarded_at": award.awarded_at.isoformat(),
+        "valid_until": award.valid_until.isoformat() if award.valid_until else None,
+        "status": award.status,
+        "status_reason": award.status_reason,
+        "status_changed_at": (
+            award.status_changed_at.isoformat() if award.status_changed_at else None
+        ),
+    }
+    if with_credential:
+        body["credential"] = award.credential
+    return body
+
+
+def _visible_award(request: HttpRequest, award_id: str) -> Award:
+    award = (
+        Award.objects.select_related("organisation", "definition_version__definition")
+        .filter(public_id=award_id)
+        .first()
+    )
+    if award is None or not can(request.user, award.organisation, Action.VIEW):
+        raise NotFoundError(f"no award {award_id}")
+    return award
+
+
+@router.post("/organisations/{organisation_id}/awards", response={201: dict[str, Any]})
+def create_award(
+    request: HttpRequest, organisation_id: str, payload: AwardIn
+) -> Status[dict[str, Any]]:
+    """Award a published definition to one recipient (email or DID). An
+    ``Idempotency-Key`` header makes a retry return the award it made."""
+    organisation = _visible_organisation(request, organisation_id)
+    definition = (
+        AchievementDefinition.objects.filter(
+            organisation=organisation, public_id=payload.definition_id
+        )
+        .select_related("published_version", "organisation")
+        .first()
+    )
+    if definition is None:
+        raise NotFoundError(f"no definition {payload.definition_id}")
+    if definition.published_version is None:
+        raise ConflictError("the definition has no published version", code="not_published")
+    award = services.issue_credential(
+        definition.published_version,
+        recipient_email=payload.recipient_email,
+        recipient_did=payload.recipient_did,
+        recipient_name=payload.recipient_name,
+        by=request.user,
+        awarded_at=payload.awarded_at,
+        narrative=payload.narrative,
+        evidence_url=payload.evidence_url,
+        grade=payload.grade,
+        valid_until=payload.valid_until,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
+    return Status(201, award_to_dict(award, with_credential=True))
+
+
+@router.get("/organisations/{organisation_id}/awards", response=list[dict[str, Any]])
+def list_awards(
+    request: HttpRequest,
+    organisation_id: str,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The organisation's awards, newest first (``limit`` at most 1000)."""
+    organisation = _visible_organisation(request, organisation_id)
+    awards = Award.objects.filter(organisation=organisation).select_related(
+        "organisation", "definition_version__definition"
+    )
+    if status:
+        awards = awards.filter(status=status)
+    limit = max(1, min(limit, 1000))
+    offset = max(0, offset)
+    return [award_to_dict(award) for award in awards[offset : offset + limit]]
+
+
+@router.get("/awards/{award_id}", response=dict[str, Any])
+def get_award(request: HttpRequest, award_id: str) -> dict[str, Any]:
+    return award_to_dict(_visible_award(request, award_id), with_credential=True)
+
+
+_AWARD_TRANSITIONS = {
+    "revoke": services.revoke_credential,
+    "suspend": services.suspend_credential,
+    "unsuspend": services.unsuspend_credential,
+}
+
+
+@router.post("/awards/{award_id}/{transition}", response=dict[str, Any])
+def change_award_status(
+    request: HttpRequest, award_id: str, transition: str, payload: ReasonIn
+) -> dict[str, Any]:
+    """``transition`` is revoke (permanent), suspend or unsuspend; revoke and suspend
+    need a ``reason``."""
+    if transition not in _AWARD_TRANSITIONS:
+        raise NotFoundError(f"no transition {transition!r}; use {', '.join(_AWARD_TRANSITIONS)}")
+    award = _visible_award(request, award_id)
+    changed = _AWARD_TRANSITIONS[transition](award, reason=payload.reason, by=request.user)
+    return award_to_dict(_visible_award(request, changed.public_id))
+
+
+router.add_router("", issuer_router())

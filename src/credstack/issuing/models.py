@@ -415,3 +415,45 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.status})"
+
+
+def new_api_token_id() -> str:
+    return new_public_id("tok")
+
+
+class ApiTokenScope(models.TextChoices):
+    ISSUE = "issue", "Issue credentials"
+    STATUS = "status", "Change credential status"
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine issuance (VC-API) on behalf of one organisation.
+
+    Only the SHA-256 of the token is stored: the token itself (32 random bytes) is shown
+    once, when it is created. A revoked token authenticates nothing.
+    """
+
+    public_id = models.CharField(
+        max_length=32, unique=True, default=new_api_token_id, editable=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.slug}: {', '.join(self.scopes)})"
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.public_id} {self.name}>"

@@ -7,6 +7,7 @@ the API and the command line cannot forget to.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import uuid
@@ -35,6 +36,8 @@ from credstack.issuing.key_encryption import (
 from credstack.issuing.models import (
     FROZEN_STATUSES,
     AchievementDefinition,
+    ApiToken,
+    ApiTokenScope,
     Award,
     AwardStatus,
     DefinitionStatus,
@@ -684,6 +687,10 @@ def _change_status(
             status_lists.sign_status_list(
                 status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
             )
+        if purpose == StatusPurpose.REVOCATION:
+            locked.revocation_list = status_list
+        else:
+            locked.suspension_list = status_list
         locked.status = new_status
         locked.status_reason = reason
         locked.status_changed_at = now
@@ -764,4 +771,74 @@ def unsuspend_credential(
         bit=False,
         reason=reason.strip() if isinstance(reason, str) else "",
         now=now,
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "cst_"
+
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_api_token(
+    organisation: Organisation,
+    *,
+    name: str,
+    scopes: list[str],
+    by: User | None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a bearer token for the organisation; returns the row and the token, which
+    is never stored (only its SHA-256) and cannot be shown again.
+
+    Preconditions: ``by`` may manage the organisation's keys (``by=None``: the
+    operator); a name; scopes among ``issue`` and ``status``. Raises
+    PermissionDeniedError, ValidationFailedError.
+    """
+    if by is not None:
+        require(by, organisation, Action.MANAGE_KEYS)
+    problems = []
+    if not name or not name.strip():
+        problems.append("name: required")
+    unknown = sorted(set(scopes) - set(ApiTokenScope.values))
+    if not scopes or unknown:
+        problems.append(f"scopes: one or more of {', '.join(ApiTokenScope.values)}")
+    if problems:
+        raise ValidationFailedError("the token cannot be created", problems)
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        token_hash=hash_api_token(token),
+        scopes=sorted(set(scopes)),
+        created_by=by,
+        created_at=now or timezone.now(),
+    )
+    return row, token
+
+
+def authenticate_api_token(token: str, *, now: datetime | None = None) -> ApiToken | None:
+    """The live token matching ``token`` (its last use recorded), or None."""
+    if not isinstance(token, str) or not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("organisation")
+        .filter(token_hash=hash_api_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    if row is not None:
+        row.last_used_at = now or timezone.now()
+        row.save(update_fields=["last_used_at"])
+    return row
+
+
+def revoke_api_token(token: ApiToken, *, by: User | None, now: datetime | None = None) -> None:
+    """Stop ``token`` from authenticating anything (kept for the record)."""
+    if by is not None:
+        require(by, token.organisation, Action.MANAGE_KEYS)
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now()
     )
