@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from credstack.accounts.api import router as accounts_router
+from credstack.bulk.api import router as bulk_router
 from credstack.common.errors import (
     CredstackError,
     NotAuthenticatedError,
@@ -88,3 +89,4 @@ api.add_router("", accounts_router)
 api.add_router("", issuing_router)
 api.add_router("", verification_router)
 api.add_router("", wallet_router)
+api.add_router("/bulk-jobs", bulk_router)
