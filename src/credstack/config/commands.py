@@ -183,3 +183,6 @@ def register(app: typer.Typer) -> None:
     """Add the platform's commands to the ``credstack`` application."""
     app.command()(init)
     app.command()(serve)
+    from credstack.bulk.commands import register as register_bulk_commands
+
+    register_bulk_commands(app)
