@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -86,7 +87,35 @@ class Cryptosuite:
         proof_config = {k: v for k, v in options.items() if k != "proofValue"}
         if "@context" in unsecured_document:
             proof_config["@context"] = unsecured_document["@context"]
-        return self.canonicalize(proof_config)
+        key = _proof_config_key(proof_config)
+        if key is None:
+            return self.canonicalize(proof_config)
+        return _canonical_proof_config(self.canonicalize, key)
+
+
+# Proof configurations repeat: an issuer signs a batch with one key in the same second,
+# and a verifier meets that batch. Their canonical form is remembered, keyed by the
+# canonicalizer and every member of the configuration (only when all are strings, or a
+# list of strings for @context), so a hit is exactly what canonicalizing would give.
+ProofConfigKey = tuple[tuple[str, str | tuple[str, ...]], ...]
+
+
+def _proof_config_key(proof_config: Mapping[str, Any]) -> ProofConfigKey | None:
+    key: list[tuple[str, str | tuple[str, ...]]] = []
+    for name, value in proof_config.items():
+        if type(value) is str:
+            key.append((name, value))
+        elif name == "@context" and type(value) is list and all(type(v) is str for v in value):
+            key.append((name, tuple(value)))
+        else:
+            return None
+    return tuple(key)
+
+
+@lru_cache(maxsize=256)
+def _canonical_proof_config(canonicalize: Canonicalizer, key: ProofConfigKey) -> bytes:
+    proof_config = {name: list(value) if type(value) is tuple else value for name, value in key}
+    return canonicalize(proof_config)
 
 
 def hash_data(transformed_document: bytes, canonical_proof_config: bytes) -> bytes:
