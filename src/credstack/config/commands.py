@@ -1,5 +1,6 @@
-"""The platform's commands (``credstack init``, ``credstack serve``), added to the
-``credstack`` typer application by :func:`register`. Django is set up only inside them.
+"""The platform's commands (``credstack init``, ``serve``, ``issue``, ``revoke``,
+``token create``), added to the ``credstack`` typer application by :func:`register`.
+Django is set up only inside them.
 """
 
 from __future__ import annotations
@@ -179,10 +180,166 @@ def serve(
         pass
 
 
+# --- Awarding: credstack issue, credstack revoke, credstack token create ---------------
+
+HomeOption = Annotated[
+    Path | None, typer.Option(help="Data directory (default: $CREDSTACK_HOME or ./.credstack).")
+]
+ActingUserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Act as this user (email) and check their rights; by default the command acts "
+        "as the instance's operator.",
+    ),
+]
+
+
+def _acting_user(email: str | None) -> Any:
+    if email is None:
+        return None
+    from credstack.accounts.models import User
+
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        _fail(f"no user {email}")
+    return user
+
+
+def _fail_on_app_error(error: Exception) -> NoReturn:
+    problems = getattr(error, "problems", None)
+    message = getattr(error, "message", str(error))
+    _fail(message + (": " + "; ".join(problems) if problems else ""), code=1)
+
+
+def issue(
+    definition: Annotated[str, typer.Option(help="The definition's id (def_…).")],
+    email: Annotated[str | None, typer.Option(help="The learner's email address.")] = None,
+    did: Annotated[str | None, typer.Option(help="Or the learner's DID.")] = None,
+    name: Annotated[str, typer.Option(help="The learner's name.")] = "",
+    grade: Annotated[str | None, typer.Option(help="The grade or result.")] = None,
+    narrative: Annotated[str | None, typer.Option(help="Evidence narrative.")] = None,
+    evidence_url: Annotated[str | None, typer.Option(help="Evidence URL.")] = None,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Run again with the same key: no second credential.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the signed credential (JSON) here.")
+    ] = None,
+    acting_as: ActingUserOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Award a published micro-credential to one learner and print the award."""
+    _setup(data_directory(home))
+    import json
+
+    from credstack.common.errors import CredstackError
+    from credstack.issuing.models import AchievementDefinition
+    from credstack.issuing.services import issue_credential
+
+    found = (
+        AchievementDefinition.objects.select_related("published_version", "organisation")
+        .filter(public_id=definition)
+        .first()
+    )
+    if found is None:
+        _fail(f"no definition {definition}")
+    if found.published_version is None:
+        _fail(f"definition {definition} has no published version", code=1)
+    try:
+        award = issue_credential(
+            found.published_version,
+            recipient_email=email,
+            recipient_did=did,
+            recipient_name=name,
+            by=_acting_user(acting_as),
+            grade=grade,
+            narrative=narrative,
+            evidence_url=evidence_url,
+            idempotency_key=idempotency_key,
+        )
+    except CredstackError as error:
+        _fail_on_app_error(error)
+    stdout.print(f"award           {award.public_id}")
+    stdout.print(f"credential      {award.credential_id}")
+    stdout.print(f"recipient       {award.recipient_email or award.recipient_did}")
+    stdout.print(f"issuer          {award.credential['issuer']['id']}")
+    if award.valid_until is not None:
+        stdout.print(f"valid until     {award.valid_until.isoformat()}")
+    if out is not None:
+        out.write_text(json.dumps(award.credential, indent=2, ensure_ascii=False) + "\n")
+        stdout.print(f"wrote           {out}")
+
+
+def revoke(
+    award_id: Annotated[str, typer.Argument(help="The award (awd_…) or credential (urn:uuid:…).")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the award).")],
+    suspend: Annotated[
+        bool, typer.Option("--suspend", help="Suspend (reversible) instead of revoking.")
+    ] = False,
+    acting_as: ActingUserOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Revoke a credential for good (or suspend it with --suspend); its status list is
+    re-signed and served at once."""
+    _setup(data_directory(home))
+    from django.db.models import Q
+
+    from credstack.common.errors import CredstackError
+    from credstack.issuing.models import Award
+    from credstack.issuing.services import revoke_credential, suspend_credential
+
+    award = Award.objects.filter(Q(public_id=award_id) | Q(credential_id=award_id)).first()
+    if award is None:
+        _fail(f"no award {award_id}")
+    change = suspend_credential if suspend else revoke_credential
+    try:
+        award = change(award, reason=reason, by=_acting_user(acting_as))
+    except CredstackError as error:
+        _fail_on_app_error(error)
+    stdout.print(f"award           {award.public_id} {award.status} ({award.status_reason})")
+
+
+token_app = typer.Typer(help="Manage API tokens for the VC-API.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def create_token(
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. the LMS.")],
+    scope: Annotated[
+        list[str], typer.Option(help="issue and/or status (repeat the option for both).")
+    ],
+    acting_as: ActingUserOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Create an API token and print it once: only its hash is stored."""
+    _setup(data_directory(home))
+    from credstack.accounts.models import Organisation
+    from credstack.common.errors import CredstackError
+    from credstack.issuing.services import create_api_token
+
+    organisation = Organisation.objects.filter(slug=org).first()
+    if organisation is None:
+        _fail(f"no organisation {org}")
+    try:
+        row, token = create_api_token(
+            organisation, name=name, scopes=scope, by=_acting_user(acting_as)
+        )
+    except CredstackError as error:
+        _fail_on_app_error(error)
+    stderr.print(f"token {row.public_id} for {organisation.name} ({', '.join(row.scopes)})")
+    stderr.print("store it now: it is shown only once")
+    stdout.print(token)
+
+
 def register(app: typer.Typer) -> None:
     """Add the platform's commands to the ``credstack`` application."""
     app.command()(init)
     app.command()(serve)
+    app.command()(issue)
+    app.command()(revoke)
+    app.add_typer(token_app, name="token")
     from credstack.bulk.commands import register as register_bulk_commands
 
     register_bulk_commands(app)
