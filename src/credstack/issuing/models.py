@@ -324,6 +324,10 @@ class StatusList(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="status_lists"
     )
     purpose = models.CharField(max_length=16, choices=StatusPurpose.choices)
+    # The issuer id the list is signed as: it must equal the issuer of the credentials
+    # pointing at it. On a did:key instance a key rotation changes the issuer, so new
+    # awards go to new lists and old lists keep being signed by the key they began with.
+    issuer = models.CharField(max_length=500, blank=True)
     length = models.PositiveIntegerField(default=STATUS_LIST_LENGTH)
     bits = models.BinaryField()
     allocated = models.BinaryField()
@@ -335,7 +339,8 @@ class StatusList(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "pk"]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["organisation", "purpose"], name="status_list_by_purpose")
+            models.Index(fields=["organisation", "purpose"], name="status_list_by_purpose"),
+            models.Index(fields=["issuer"], name="status_list_by_issuer"),
         ]
 
     @property

@@ -49,7 +49,8 @@ from credstack.issuing.models import (
 )
 from credstack.standards import sign
 from credstack.standards.errors import DataModelError, StandardsError
-from credstack.standards.keys.multikey import Ed25519KeyPair
+from credstack.standards.keys.did_key import did_key_from_public_key
+from credstack.standards.keys.multikey import Ed25519KeyPair, public_key_from_multibase
 from credstack.standards.status.status_list import status_list_entry
 from credstack.standards.vc.data_model import require_valid_credential
 
@@ -487,6 +488,26 @@ def _signer(organisation: Organisation) -> tuple[str, Ed25519KeyPair, str]:
     return issuer_id(organisation), load_key_pair(signing_key), verification_method(signing_key)
 
 
+def _list_signer(status_list: StatusList) -> tuple[str, Ed25519KeyPair, str]:
+    """Who signs ``status_list``: its issuer must stay the issuer of the credentials that
+    point at it. That is the active key unless the list was begun under an earlier
+    did:key (a local instance whose key was rotated since): then the retired key whose
+    did:key the list names signs it, for those earlier credentials only."""
+    organisation = status_list.organisation
+    current = _signer(organisation)
+    if status_list.issuer in ("", current[0]):
+        return current
+    for signing_key in SigningKey.objects.filter(organisation=organisation):
+        public_key = public_key_from_multibase(signing_key.public_key_multibase)
+        if did_key_from_public_key(public_key) == status_list.issuer:
+            return status_list.issuer, load_key_pair(signing_key), verification_method(signing_key)
+    raise ConflictError(
+        f"no key of {organisation.name} can sign status list {status_list.public_id} "
+        f"as {status_list.issuer}",
+        code="status_list_issuer_unknown",
+    )
+
+
 def issue_credential(
     definition_version: DefinitionVersion,
     *,
@@ -585,7 +606,9 @@ def _store_award(
     issuer, key_pair, method = signer
     entries: dict[str, tuple[StatusList, int]] = {}
     for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
-        status_list, index, created = status_lists.allocate_index(organisation, purpose, now=now)
+        status_list, index, created = status_lists.allocate_index(
+            organisation, purpose, issuer=issuer, now=now
+        )
         if created:
             status_lists.sign_status_list(
                 status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
@@ -670,7 +693,6 @@ def _change_status(
     if by is not None:
         require(by, organisation, Action.REVOKE)
     now = now or timezone.now()
-    issuer, key_pair, method = _signer(organisation)
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if locked.status not in allowed_from:
@@ -684,6 +706,7 @@ def _change_status(
             status_list, index = locked.suspension_list, locked.suspension_index
         status_list = status_lists.lock(status_list)
         if status_lists.set_status(status_list, index, bit):
+            issuer, key_pair, method = _list_signer(status_list)
             status_lists.sign_status_list(
                 status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
             )

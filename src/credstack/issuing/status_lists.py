@@ -67,11 +67,14 @@ def is_set(status_list: StatusList, index: int) -> bool:
     return _get_bit(status_list.bits, index)
 
 
-def _new_list(organisation: Organisation, purpose: StatusPurpose, now: datetime) -> StatusList:
+def _new_list(
+    organisation: Organisation, purpose: StatusPurpose, issuer: str, now: datetime
+) -> StatusList:
     empty = bytes(-(-STATUS_LIST_LENGTH // 8))
     return StatusList.objects.create(
         organisation=organisation,
         purpose=purpose,
+        issuer=issuer,
         length=STATUS_LIST_LENGTH,
         bits=empty,
         allocated=empty,
@@ -91,9 +94,10 @@ def _free_index(status_list: StatusList) -> int:
 
 
 def allocate_index(
-    organisation: Organisation, purpose: StatusPurpose, *, now: datetime
+    organisation: Organisation, purpose: StatusPurpose, *, issuer: str, now: datetime
 ) -> tuple[StatusList, int, bool]:
-    """Reserve a random free index in the organisation's open list of ``purpose``.
+    """Reserve a random free index in the organisation's open list of ``purpose`` signed
+    as ``issuer`` (the issuer of the credential that will point at it).
 
     Precondition: called inside ``transaction.atomic``. Returns the list, the index and
     whether the list is new (a new list must be signed before it is served).
@@ -102,13 +106,18 @@ def allocate_index(
         raise RuntimeError("allocate_index must run inside a transaction")
     status_list = (
         StatusList.objects.select_for_update()
-        .filter(organisation=organisation, purpose=purpose, allocated_count__lt=STATUS_LIST_LENGTH)
+        .filter(
+            organisation=organisation,
+            purpose=purpose,
+            issuer=issuer,
+            allocated_count__lt=STATUS_LIST_LENGTH,
+        )
         .order_by("created_at", "pk")
         .first()
     )
     created = status_list is None
     if status_list is None:
-        status_list = _new_list(organisation, purpose, now)
+        status_list = _new_list(organisation, purpose, issuer, now)
     index = _free_index(status_list)
     status_list.allocated = _with_bit(status_list.allocated, index, True)
     status_list.allocated_count += 1
