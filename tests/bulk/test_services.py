@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from credstack.bulk.services import (
     bulk_job_report_csv,
     cancel_bulk_job,
     create_bulk_job,
+    resume_stalled_bulk_jobs,
     run_bulk_job,
     start_bulk_job,
 )
@@ -107,6 +109,22 @@ def test_a_killed_worker_resumes_with_the_pending_rows_and_duplicates_nothing(
     assert Award.objects.count() == 12
     assert job.issued_count == 12
     assert len(set(BulkRow.objects.filter(job=job).values_list("award_id", flat=True))) == 12
+
+
+def test_a_job_whose_worker_died_is_resumed_once_its_heartbeat_is_stale(personas, version):
+    job = create_bulk_job(version, learners(6), by=personas.alice)
+    with pytest.raises(Killed):
+        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(2), batch_size=2)
+    job.refresh_from_db()
+    beat = job.heartbeat_at
+    assert resume_stalled_bulk_jobs(now=beat + timedelta(minutes=4)) == []  # may be alive
+    assert states(job) == {"issued": 2, "pending": 4}
+
+    assert resume_stalled_bulk_jobs(now=beat + timedelta(minutes=6)) == [job.public_id]
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert states(job) == {"issued": 6}
+    assert Award.objects.count() == 6
 
 
 def test_running_a_finished_job_again_awards_nothing_twice(personas, version) -> None:

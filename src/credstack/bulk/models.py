@@ -74,6 +74,9 @@ class BulkJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set by the runner after every batch; a running job whose heartbeat stopped lost
+    # its worker and is resumed by ``services.resume_stalled_bulk_jobs``.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-pk"]

@@ -17,7 +17,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
 from django.apps import apps
@@ -42,6 +42,8 @@ from credstack.standards.errors import StandardsError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _INSERT_BATCH = 1000
 DEFAULT_RUN_BATCH = 200
+# A running job whose runner has not reported for this long lost its worker.
+STALLED_AFTER = timedelta(minutes=5)
 
 
 class IssueCredential(Protocol):
@@ -328,7 +330,10 @@ def run_bulk_job(
     if by is None:
         raise ConflictError(f"job {job.public_id}: the user who started it no longer exists")
     BulkJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_by=by, started_at=job.started_at or now()
+        status=JobStatus.RUNNING,
+        started_by=by,
+        started_at=job.started_at or now(),
+        heartbeat_at=now(),
     )
     after_line = 0
     try:
@@ -350,6 +355,7 @@ def run_bulk_job(
                     if row is not None:  # else another worker took it, or cancelled
                         _issue_row(row, job, issue, by)
             after_line = lines[-1]
+            BulkJob.objects.filter(pk=job.pk).update(heartbeat_at=now())
             if on_progress is not None:
                 job.refresh_from_db()
                 on_progress(job)
@@ -364,6 +370,29 @@ def run_bulk_job(
     _recount(job)
     job.refresh_from_db()
     return job
+
+
+def resume_stalled_bulk_jobs(
+    *, stalled_after: timedelta = STALLED_AFTER, now: datetime | None = None
+) -> list[str]:
+    """Queue again every running job whose runner stopped beating for ``stalled_after``
+    (its worker was killed or restarted); returns their ids. Run every minute by the
+    job queue, so a killed worker's job resumes by itself once a worker is back."""
+    now = now or timezone.now()
+    stalled = BulkJob.objects.filter(
+        status=JobStatus.RUNNING, heartbeat_at__lt=now - stalled_after
+    ).values_list("pk", "public_id")
+    from credstack.bulk.tasks import run_bulk_job_task
+
+    resumed = []
+    for pk, public_id in list(stalled):
+        # Beat for it now, so the next round does not queue it a second time.
+        if BulkJob.objects.filter(pk=pk, heartbeat_at__lt=now - stalled_after).update(
+            heartbeat_at=now
+        ):
+            run_bulk_job_task(public_id)
+            resumed.append(public_id)
+    return resumed
 
 
 def _recount(job: BulkJob) -> None:
