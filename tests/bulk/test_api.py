@@ -95,3 +95,15 @@ def test_a_viewer_of_uni_a_may_not_upload(personas, published_definition, client
 
 def test_it_needs_a_signed_in_user(published_definition, client) -> None:
     assert upload(client, published_definition, learners(2)).status_code == 401
+
+
+def test_the_platform_administrator_sees_jobs_in_the_admin_without_the_file(
+    personas, published_definition, client
+) -> None:
+    client.force_login(personas.alice)
+    job_id = upload(client, published_definition, learners(2)).json()["id"]
+    client.force_login(personas.pat)
+    listing = client.get("/admin/bulk/bulkjob/")
+    assert listing.status_code == 200
+    assert job_id in listing.content.decode()
+    assert b"learner0@example.org" not in listing.content
