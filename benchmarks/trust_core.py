@@ -79,6 +79,10 @@ def stages() -> list[tuple[str, Callable[[], object]]]:
         ("to_rdf_compiled (document)", lambda: to_rdf_compiled(unsecured)),
         ("to_rdf_compiled (proof configuration)", lambda: to_rdf_compiled(proof_config)),
         ("canonicalize (document)", lambda: canonicalize(quads)),
+        (
+            "canonicalize (document, distinct_quads)",
+            lambda: canonicalize(quads, distinct_quads=True),
+        ),
         ("canonicalize (proof configuration)", lambda: canonicalize(config_quads)),
         ("transform: canonical N-Quads", lambda: EDDSA_RDFC_2022.canonicalize(unsecured)),
         ("sha256 of the canonical document", lambda: hashlib.sha256(canonical).digest()),
