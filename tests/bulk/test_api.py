@@ -107,3 +107,10 @@ def test_the_platform_administrator_sees_jobs_in_the_admin_without_the_file(
     assert listing.status_code == 200
     assert job_id in listing.content.decode()
     assert b"learner0@example.org" not in listing.content
+
+
+def test_the_openapi_document_describes_the_upload_as_multipart(client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    upload_body = paths["/api/v1/bulk-jobs"]["post"]["requestBody"]["content"]
+    assert set(upload_body["multipart/form-data"]["schema"]["required"]) == {"definition", "file"}
+    assert "/api/v1/bulk-jobs/{job_id}/report.csv" in paths
