@@ -181,3 +181,17 @@ def test_it_refuses_without_a_signing_key(personas, published_definition):
     with pytest.raises(ConflictError):
         _award(published_definition, personas)
     assert not Award.objects.exists()
+
+
+def test_an_idempotency_key_reused_for_another_recipient_is_a_conflict(
+    personas, published_definition
+):
+    _award(published_definition, personas, idempotency_key="row-1")
+    with pytest.raises(ConflictError):
+        _award(published_definition, personas, idempotency_key="row-1", recipient_email="x@y.org")
+    assert Award.objects.count() == 1
+
+
+def test_it_refuses_a_valid_until_without_time_zone(personas, published_definition):
+    with pytest.raises(ValidationFailedError, match="cannot be made"):
+        _award(published_definition, personas, valid_until=datetime(2030, 1, 1))

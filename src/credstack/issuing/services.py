@@ -468,7 +468,9 @@ def _award_problems(
         problems.append(f"idempotency_key: between 1 and {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
     if awarded_at.tzinfo is None:
         problems.append("awarded_at: needs a time zone")
-    elif valid_until is not None and valid_until <= awarded_at:
+    if valid_until is not None and valid_until.tzinfo is None:
+        problems.append("valid_until: needs a time zone")
+    elif valid_until is not None and awarded_at.tzinfo is not None and valid_until <= awarded_at:
         problems.append("valid_until: must be after the award date")
     return problems
 
@@ -540,7 +542,7 @@ def issue_credential(
         require(by, organisation, Action.AWARD)
     existing = _existing_award(organisation, idempotency_key)
     if existing is not None:
-        return existing
+        return _same_award(existing, definition_version, recipient_email, recipient_did)
     now = now or timezone.now()
     awarded_at = awarded_at or now
     recipient_email = (recipient_email or "").strip()
@@ -585,7 +587,28 @@ def issue_credential(
         existing = _existing_award(organisation, idempotency_key)
         if existing is None:
             raise
-        return existing
+        return _same_award(existing, definition_version, recipient_email, recipient_did)
+
+
+def _same_award(
+    existing: Award,
+    version: DefinitionVersion,
+    recipient_email: str | None,
+    recipient_did: str | None,
+) -> Award:
+    """The award an idempotency key already made, provided the retry asks for the same
+    thing (same definition, same recipient); a key reused for another award is a
+    ConflictError rather than a silent wrong answer."""
+    same_definition = existing.definition_version.definition_id == version.definition_id
+    same_recipient = (recipient_email or "").strip().lower() == existing.recipient_email.lower()
+    same_recipient = same_recipient and (recipient_did or "").strip() == existing.recipient_did
+    if not (same_definition and same_recipient):
+        raise ConflictError(
+            f"the idempotency key was used for award {existing.public_id}, "
+            "of another definition or recipient",
+            code="idempotency_key_reused",
+        )
+    return existing
 
 
 def _store_award(
