@@ -72,6 +72,11 @@ def test_it_names_the_line_of_undecodable_bytes_and_the_accepted_encodings() -> 
     assert "UTF-16 with BOM" in raised.value.message
 
 
+def test_it_recognises_utf16_without_a_byte_order_mark() -> None:
+    with pytest.raises(CsvFormatError, match="UTF-16 without a byte-order mark"):
+        read("email,name\na@example.org,A\n".encode("utf-16-le"))
+
+
 def test_it_names_the_line_of_a_broken_byte_far_into_a_big_file() -> None:
     lines = [b"email,name\n"] + [f"p{n}@example.org,P {n}\n".encode() for n in range(20_000)]
     lines[15_000] = b"x@example.org,\xff\xfe broken\n"

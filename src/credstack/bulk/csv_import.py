@@ -279,6 +279,12 @@ class BulkCsv:
         self.today = today
         head = stream.read(4)
         codec, description, bom_length = _detect_encoding(head)
+        if not bom_length and b"\x00" in head:
+            raise CsvFormatError(
+                "the file looks like UTF-16 without a byte-order mark: the file must be "
+                f"encoded as {ACCEPTED_ENCODINGS}",
+                line=1,
+            )
         stream.seek(0)
         self._lines = _decoded_lines(stream, codec, description, bom_length)
         self._lines_read = 0
