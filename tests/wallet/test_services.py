@@ -297,3 +297,19 @@ def test_a_link_pasted_as_text_is_imported_from_the_link(
     assert held.source_url == "https://uni-a.example/credentials/1"
     assert held.media_type == "application/ld+json"
     assert held.verdict == "valid"
+
+
+def test_a_verifier_defect_on_reverification_keeps_the_last_report(
+    monkeypatch: pytest.MonkeyPatch, personas: Personas, forms: Forms
+) -> None:
+    import credstack.verification.services as verification
+
+    now = timezone.now()
+    held = services.import_credential(personas.bob, text=forms.json_text, now=now).credential
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(verification, "verify", broken)
+    again = services.reverify_credential(held, now=now + timedelta(hours=1))
+    assert again.verdict == "valid" and again.verified_at == now

@@ -26,7 +26,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from credstack.common.errors import ConflictError, NotFoundError, ValidationFailedError
+from credstack.common.errors import (
+    ConflictError,
+    CredstackError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from credstack.standards.errors import FetchError, StandardsError
 from credstack.standards.jcs import canonicalize_json
 from credstack.standards.report import Outcome, VerificationReport
@@ -332,8 +337,10 @@ def reverify_credential(
             report = verification.verify_submission(url=held.source_url, now=now)
         else:
             report = verification.verify_submission(upload=bytes(held.original), now=now)
-    except SubmissionError:
-        return held  # the original was accepted on import; keep the last report
+    except CredstackError:
+        # The original was accepted on import; a verifier defect (logged by the
+        # verification app) must not hide the credential: keep the last report.
+        return held
     _record(held, report, now)
     WalletCredential.objects.filter(pk=held.pk).update(
         report=held.report, verdict=held.verdict, verified_at=held.verified_at
