@@ -25,6 +25,7 @@ from tests.standards.test_compiled_to_rdf import (
 )
 
 pytestmark = pytest.mark.interop
+JSONLD_JS_WORK_BOUND = "Maximum deep iterations exceeded"
 
 
 def _assert_jsonld_js_agrees(names: list[str], documents: list[Any]) -> int:
@@ -35,6 +36,11 @@ def _assert_jsonld_js_agrees(names: list[str], documents: list[Any]) -> int:
     disagreements = []
     for (name, _, quads), theirs in zip(accepted, results, strict=True):
         assert quads is not None
+        if JSONLD_JS_WORK_BOUND in theirs.get("error", ""):
+            # rdf-canonize's default bound (one deep iteration per non-unique blank node)
+            # refuses some lists of identical items that credstack's looser bound
+            # canonicalizes: there is no output of theirs to compare with.
+            continue
         ours = canonicalize(quads, utf16_order=True)
         if theirs.get("nquads") != ours:
             disagreements.append(f"{name}: jsonld.js {theirs}, compiled {ours!r}")
