@@ -181,6 +181,14 @@ CREDSTACK_VERIFY_RATE_LIMIT = env_int("CREDSTACK_VERIFY_RATE_LIMIT", 30)
 # Lets the fetcher reach http:// and private addresses: a developer's own machine only.
 CREDSTACK_FETCH_DEVELOPMENT_MODE = env_bool("CREDSTACK_FETCH_DEVELOPMENT_MODE", False)
 
+# --- Learner wallet --------------------------------------------------------------------
+# Largest original (JSON, JWT or image) a wallet keeps, in bytes.
+CREDSTACK_WALLET_MAX_BYTES = env_int("CREDSTACK_WALLET_MAX_BYTES", 2 * 1024 * 1024)
+# A held credential is verified again on display when its last check is older than this.
+CREDSTACK_WALLET_REVERIFY_SECONDS = env_int("CREDSTACK_WALLET_REVERIFY_SECONDS", 600)
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "wallet:list"
+
 # --- Mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("CREDSTACK_FROM_EMAIL", f"credstack <noreply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
