@@ -312,12 +312,22 @@ class HttpFetcher:
         self.user_agent = user_agent
         self._clock = clock
         self._resolver = resolver
-        self._ssl_context = ssl_context or ssl.create_default_context()
+        # Made on the first HTTPS request: building a default context loads the system's
+        # CA store (~30 ms), which a verification that never leaves the process must not pay.
+        self._given_ssl_context = ssl_context
+        self._default_ssl_context: ssl.SSLContext | None = None
         self._allowed_networks = [ipaddress.ip_network(net) for net in allowed_networks]
         self._cache: OrderedDict[tuple[str, str], _CacheEntry] = OrderedDict()
         self._lock = threading.Lock()
 
     # The Fetcher protocol
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        if self._given_ssl_context is not None:
+            return self._given_ssl_context
+        if self._default_ssl_context is None:
+            self._default_ssl_context = ssl.create_default_context()
+        return self._default_ssl_context
 
     def get_json(self, url: str, *, ttl: int | None = None) -> Any:
         """The JSON at ``url``; ``ttl`` (milliseconds) sets how long it may be cached."""
@@ -481,7 +491,7 @@ class HttpFetcher:
                     target.port,
                     address=address,
                     timeout=remaining,
-                    context=self._ssl_context,
+                    context=self._ssl_context(),
                 )
             else:
                 connection = _PinnedHTTPConnection(
