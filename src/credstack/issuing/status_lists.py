@@ -106,6 +106,7 @@ def allocate_index(
         raise RuntimeError("allocate_index must run inside a transaction")
     status_list = (
         StatusList.objects.select_for_update()
+        .defer("bits", "credential")
         .filter(
             organisation=organisation,
             purpose=purpose,
