@@ -83,6 +83,24 @@ def _new_list(
     )
 
 
+def _open_list(
+    organisation: Organisation, purpose: StatusPurpose, issuer: str
+) -> StatusList | None:
+    """The oldest list with free entries, its row locked."""
+    return (
+        StatusList.objects.select_for_update()
+        .defer("bits", "credential")
+        .filter(
+            organisation=organisation,
+            purpose=purpose,
+            issuer=issuer,
+            allocated_count__lt=STATUS_LIST_LENGTH,
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def _free_index(status_list: StatusList) -> int:
     allocated = bytes(status_list.allocated)
     for _ in range(_RANDOM_PROBES):
@@ -104,21 +122,17 @@ def allocate_index(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_index must run inside a transaction")
-    status_list = (
-        StatusList.objects.select_for_update()
-        .defer("bits", "credential")
-        .filter(
-            organisation=organisation,
-            purpose=purpose,
-            issuer=issuer,
-            allocated_count__lt=STATUS_LIST_LENGTH,
-        )
-        .order_by("created_at", "pk")
-        .first()
-    )
-    created = status_list is None
+    status_list = _open_list(organisation, purpose, issuer)
+    created = False
     if status_list is None:
-        status_list = _new_list(organisation, purpose, issuer, now)
+        # Nothing to lock yet: serialise the creation of lists on the organisation's row,
+        # then look again (a concurrent transaction may have just made one). NO KEY
+        # UPDATE, so that transactions inserting awards (whose foreign key takes a KEY
+        # SHARE lock on the organisation) are not blocked: that would deadlock.
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
+        status_list = _open_list(organisation, purpose, issuer)
+        if status_list is None:
+            status_list, created = _new_list(organisation, purpose, issuer, now), True
     index = _free_index(status_list)
     status_list.allocated = _with_bit(status_list.allocated, index, True)
     status_list.allocated_count += 1
