@@ -195,3 +195,18 @@ def test_an_idempotency_key_reused_for_another_recipient_is_a_conflict(
 def test_it_refuses_a_valid_until_without_time_zone(personas, published_definition):
     with pytest.raises(ValidationFailedError, match="cannot be made"):
         _award(published_definition, personas, valid_until=datetime(2030, 1, 1))
+
+
+def test_the_verifier_reads_every_mandatory_eu_element_from_the_credential(
+    personas, published_definition
+):
+    from credstack.verification.elements import micro_credential_elements
+
+    credential = _award(published_definition, personas, grade="A").credential
+    elements = {element.key: element for element in micro_credential_elements(credential)}
+    missing = [
+        key for key, element in elements.items() if element.mandatory and not element.present
+    ]
+    assert missing == []
+    assert elements["assessment"].values == ["Online exam with identity check"]
+    assert elements["grade"].values == ["A"]
