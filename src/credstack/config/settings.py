@@ -189,6 +189,11 @@ CREDSTACK_WALLET_REVERIFY_SECONDS = env_int("CREDSTACK_WALLET_REVERIFY_SECONDS",
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "wallet:list"
 
+# --- Bulk awarding -----------------------------------------------------------------------
+# Rows and bytes one uploaded CSV may hold.
+CREDSTACK_BULK_MAX_ROWS = env_int("CREDSTACK_BULK_MAX_ROWS", 100_000)
+CREDSTACK_BULK_MAX_BYTES = env_int("CREDSTACK_BULK_MAX_BYTES", 20 * 1024 * 1024)
+
 # --- Mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("CREDSTACK_FROM_EMAIL", f"credstack <noreply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
