@@ -100,3 +100,19 @@ def test_bad_award_input_lists_every_problem(personas, published_definition, cli
 
 def test_an_anonymous_caller_is_refused(personas, published_definition, client):
     assert _create(client, personas, published_definition).status_code == 401
+
+
+def test_a_verifier_reading_the_instance_sees_the_revocation_at_once(
+    personas, published_definition, client
+):
+    from credstack.standards import verify
+    from tests.issuing.awarding import InstanceClientFetcher
+
+    client.force_login(personas.alice)
+    award = _create(client, personas, published_definition).json()
+    fetcher = InstanceClientFetcher(client)
+    assert verify(award["credential"], fetcher=fetcher).verdict == "valid"
+    assert any("/orgs/uni-a/did.json" in url for url in fetcher.requested)
+    assert any("/status/sl_" in url for url in fetcher.requested)
+    client.post(f"/api/v1/awards/{award['id']}/revoke", {"reason": "x"}, "application/json")
+    assert verify(award["credential"], fetcher=InstanceClientFetcher(client)).verdict == "revoked"
