@@ -165,3 +165,22 @@ def test_the_openapi_schema_documents_the_vc_api(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/credentials/issue" in paths
     assert "/api/v1/credentials/status" in paths
+
+
+def test_owners_manage_tokens_over_the_api(personas, published_definition, client):
+    base = f"/api/v1/organisations/{personas.uni_a.public_id}/tokens"
+    client.force_login(personas.oscar)
+    created = client.post(base, {"name": "LMS", "scopes": ["issue"]}, "application/json")
+    assert created.status_code == 201
+    token = created.json()["token"]
+    assert "token" not in client.get(base).json()[0]
+    assert _issue(client, token, _credential(published_definition)).status_code == 201
+    revoked = client.delete(f"{base}/{created.json()['id']}")
+    assert revoked.json()["revoked_at"] is not None
+    assert _issue(client, token, _credential(published_definition)).status_code == 401
+    client.force_login(personas.alice)
+    assert client.get(base).status_code == 403
+    client.force_login(personas.dave)
+    assert client.post(
+        base, {"name": "x", "scopes": ["issue"]}, "application/json"
+    ).status_code == (404)

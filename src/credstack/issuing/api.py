@@ -21,7 +21,13 @@ from credstack.common.errors import ConflictError, NotFoundError
 from credstack.issuing import services
 from credstack.issuing.achievement import definition_to_achievement
 from credstack.issuing.identifiers import issuer_id
-from credstack.issuing.models import AchievementDefinition, Award, DefinitionVersion, SigningKey
+from credstack.issuing.models import (
+    AchievementDefinition,
+    ApiToken,
+    Award,
+    DefinitionVersion,
+    SigningKey,
+)
 from credstack.issuing.vc_api import issuer_router
 
 router = Router(tags=["issuing"], auth=django_auth)
@@ -307,6 +313,56 @@ def change_award_status(
     award = _visible_award(request, award_id)
     changed = _AWARD_TRANSITIONS[transition](award, reason=payload.reason, by=request.user)
     return award_to_dict(_visible_award(request, changed.public_id))
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    name: str
+    scopes: list[str]
+
+
+def _token_to_dict(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.public_id,
+        "name": token.name,
+        "scopes": token.scopes,
+        "created_at": token.created_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+@router.get("/organisations/{organisation_id}/tokens", response=list[dict[str, Any]])
+def list_tokens(request: HttpRequest, organisation_id: str) -> list[dict[str, Any]]:
+    """The organisation's API tokens (never the tokens themselves)."""
+    organisation = _visible_organisation(request, organisation_id)
+    require(request.user, organisation, Action.MANAGE_KEYS)
+    return [_token_to_dict(token) for token in ApiToken.objects.filter(organisation=organisation)]
+
+
+@router.post("/organisations/{organisation_id}/tokens", response={201: dict[str, Any]})
+def create_token(
+    request: HttpRequest, organisation_id: str, payload: TokenIn
+) -> Status[dict[str, Any]]:
+    """Create a token for the VC-API; ``token`` is in this answer only, never again."""
+    organisation = _visible_organisation(request, organisation_id)
+    row, token = services.create_api_token(
+        organisation, name=payload.name, scopes=payload.scopes, by=request.user
+    )
+    return Status(201, {**_token_to_dict(row), "token": token})
+
+
+@router.delete("/organisations/{organisation_id}/tokens/{token_id}", response=dict[str, Any])
+def revoke_token(request: HttpRequest, organisation_id: str, token_id: str) -> dict[str, Any]:
+    organisation = _visible_organisation(request, organisation_id)
+    token = ApiToken.objects.filter(organisation=organisation, public_id=token_id).first()
+    if token is None:
+        raise NotFoundError(f"no token {token_id}")
+    services.revoke_api_token(token, by=request.user)
+    token.refresh_from_db()
+    return _token_to_dict(token)
 
 
 router.add_router("", issuer_router())
