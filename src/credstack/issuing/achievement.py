@@ -18,6 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from credstack.accounts.models import Organisation
 from credstack.issuing.identifiers import base_url, issuer_id
 from credstack.issuing.models import DefinitionVersion
 
@@ -34,8 +35,8 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _creator(version: DefinitionVersion) -> dict[str, Any]:
-    organisation = version.definition.organisation
+def organisation_profile(organisation: Organisation) -> dict[str, Any]:
+    """An organisation as an OB 3.0 Profile: issuer id, name, and url and email if known."""
     profile: dict[str, Any] = {
         "id": issuer_id(organisation),
         "type": ["Profile"],
@@ -45,6 +46,11 @@ def _creator(version: DefinitionVersion) -> dict[str, Any]:
         profile["url"] = organisation.website
     if organisation.email:
         profile["email"] = organisation.email
+    return profile
+
+
+def _creator(version: DefinitionVersion) -> dict[str, Any]:
+    profile = organisation_profile(version.definition.organisation)
     address: dict[str, Any] = {"type": ["Address"]}
     if version.issuer_country:
         address["addressCountryCode"] = version.issuer_country

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from credstack.issuing.achievement import definition_to_achievement, eu_elements
+from credstack.issuing.achievement import (
+    definition_to_achievement,
+    eu_elements,
+    organisation_profile,
+)
 from credstack.issuing.elm import ELM_CONTEXT, EQF_LEVEL_IRI, awarding_body_node
-from credstack.issuing.identifiers import issuer_id
 from credstack.issuing.models import DefinitionVersion, ExpiryRule
 from credstack.standards.jsonld.document_loader import CREDENTIALS_V2, OB_V3P0_CONTEXT
 from credstack.standards.vc.identity import identity_object_for_email
@@ -60,15 +63,7 @@ def _end_of_day(day: date) -> datetime:
 def issuer_profile(version: DefinitionVersion) -> dict[str, Any]:
     """The issuer Profile: id, name, url, email and address with the country."""
     organisation = version.definition.organisation
-    profile: dict[str, Any] = {
-        "id": issuer_id(organisation),
-        "type": ["Profile"],
-        "name": organisation.name,
-    }
-    if organisation.website:
-        profile["url"] = organisation.website
-    if organisation.email:
-        profile["email"] = organisation.email
+    profile = organisation_profile(organisation)
     country = version.issuer_country or organisation.country
     region = version.issuer_region or organisation.region
     if country or region:
