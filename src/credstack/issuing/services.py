@@ -47,6 +47,7 @@ from credstack.issuing.models import (
     StatusList,
     StatusPurpose,
 )
+from credstack.issuing.signals import announce_awards
 from credstack.standards import sign
 from credstack.standards.errors import DataModelError, StandardsError
 from credstack.standards.keys.did_key import did_key_from_public_key
@@ -563,7 +564,7 @@ def issue_credential(
     issuer, key_pair, method = _signer(organisation)
     try:
         with transaction.atomic():
-            return _store_award(
+            award = _store_award(
                 definition_version,
                 organisation=organisation,
                 recipient=Recipient(
@@ -582,6 +583,8 @@ def issue_credential(
                 idempotency_key=idempotency_key,
                 now=now,
             )
+            announce_awards([award])
+            return award
     except IntegrityError:
         # Another request stored an award with the same key between our check and insert.
         existing = _existing_award(organisation, idempotency_key)
