@@ -34,7 +34,13 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-install-test: install interop/node_modules/.installed tests/browser/node_modules/.installed $(CHROMIUM)
+# WeasyPrint (PDF certificates) loads Debian's Pango; install it when it is missing.
+.PHONY: pango
+pango:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
+
+install-test: install pango interop/node_modules/.installed tests/browser/node_modules/.installed $(CHROMIUM)
 
 demo: install
 	$(BIN)/python examples/demo.py
