@@ -462,3 +462,75 @@ class ApiToken(models.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.public_id} {self.name}>"
+
+
+# --- What an award's public page serves besides the credential ---------------------
+
+
+class CertificateState(models.TextChoices):
+    PENDING = "pending", "Being rendered"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Rendering failed"
+
+
+class AwardCertificate(models.Model):
+    """The PDF certificate of an award, rendered by a background job on first request.
+
+    ``for_status`` is the award status the PDF shows (a revoked award's certificate says
+    so): when the award's status changes, the PDF is rendered again. ``pdf`` is empty
+    until the state is ready. Written only by ``sharing`` and ``certificates``.
+    """
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="certificate")
+    state = models.CharField(
+        max_length=16, choices=CertificateState.choices, default=CertificateState.PENDING
+    )
+    for_status = models.CharField(max_length=16, choices=AwardStatus.choices, blank=True)
+    pdf = models.BinaryField(blank=True, default=b"")
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"certificate of {self.award.public_id} ({self.state})"
+
+
+class AwardVcJwt(models.Model):
+    """An award's credential secured as a VC-JWT, signed once on first download.
+
+    The token secures the credential as issued (without its Data Integrity proof) with
+    a key of the credential's issuer; ``verification_method`` is the JOSE ``kid``.
+    """
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="vc_jwt")
+    token = models.TextField()
+    verification_method = models.CharField(max_length=600)
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"VC-JWT of {self.award.public_id}"
+
+
+class DefinitionImage(models.Model):
+    """An image of a definition, checked and normalised by ``images.store_image`` and
+    kept in the database (so app servers need no shared disk). A version's ``image``
+    names it as ``<sha256>.<ext>``; it is served at ``/media/<sha256>.<ext>``."""
+
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    media_type = models.CharField(max_length=32, editable=False)
+    bytes = models.BinaryField(editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    @property
+    def extension(self) -> str:
+        return "svg" if self.media_type == "image/svg+xml" else "png"
+
+    @property
+    def name(self) -> str:
+        """The stored name a definition version's ``image`` holds."""
+        return f"{self.sha256}.{self.extension}"
+
+    def __str__(self) -> str:
+        return self.name
