@@ -189,6 +189,10 @@ CREDSTACK_WALLET_REVERIFY_SECONDS = env_int("CREDSTACK_WALLET_REVERIFY_SECONDS",
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "wallet:list"
 
+# --- Definition images -------------------------------------------------------------------
+# Largest PNG or SVG an issuer can upload for a definition, in bytes.
+CREDSTACK_IMAGE_MAX_BYTES = env_int("CREDSTACK_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+
 # --- Bulk awarding -----------------------------------------------------------------------
 # Rows and bytes one uploaded CSV may hold.
 CREDSTACK_BULK_MAX_ROWS = env_int("CREDSTACK_BULK_MAX_ROWS", 100_000)
