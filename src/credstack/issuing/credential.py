@@ -100,11 +100,16 @@ def build_credential(
     narrative: str = "",
     evidence_url: str = "",
     grade: str = "",
+    issuer: dict[str, Any] | None = None,
+    achievement: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential.
 
     Preconditions: ``recipient`` has an email and a salt, or a DID; datetimes are
-    timezone-aware; ``credential_id`` is a ``urn:uuid:`` URN.
+    timezone-aware; ``credential_id`` is a ``urn:uuid:`` URN. ``issuer`` and
+    ``achievement``, when given, are what :func:`issuer_profile` and
+    :func:`achievement_with_eu_elements` return for ``version`` (a batch makes them
+    once); they are put in the credential as they are, not copied.
     """
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if recipient.did:
@@ -113,7 +118,9 @@ def build_credential(
         subject["identifier"] = [identity_object_for_email(recipient.email, recipient.salt)]
     if recipient.name:
         subject["name"] = recipient.name
-    subject["achievement"] = achievement_with_eu_elements(version)
+    subject["achievement"] = (
+        achievement if achievement is not None else achievement_with_eu_elements(version)
+    )
     if version.workload_ects is not None:
         subject["creditsEarned"] = subject["achievement"]["creditsAvailable"]
     if grade:
@@ -124,7 +131,7 @@ def build_credential(
         "id": credential_id,
         "type": list(OPEN_BADGE_CREDENTIAL_TYPES),
         "name": version.title,
-        "issuer": issuer_profile(version),
+        "issuer": issuer if issuer is not None else issuer_profile(version),
         "validFrom": _timestamp(awarded_at),
         "awardedDate": _timestamp(awarded_at),
     }
