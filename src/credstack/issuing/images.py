@@ -144,7 +144,10 @@ def _normalise_png(data: bytes) -> NormalisedImage:
     except ValidationFailedError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(_("The PNG decompresses to far more pixels than it should.")) from None
+        raise _refuse(
+            _("The PNG declares more than %(limit)s million pixels, the most accepted.")
+            % {"limit": f"{MAX_SOURCE_PIXELS / 1_000_000:.1f}"}
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise _refuse(_("The file starts like a PNG but cannot be decoded.")) from None
     picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
@@ -230,7 +233,9 @@ def _check_svg(data: bytes) -> NormalisedImage:
 def _element_problem(element: Any) -> str | None:
     name = _local(element.tag)
     if name in _FORBIDDEN_ELEMENTS:
-        return _("The SVG contains a <%(element)s> element, which is refused.") % {"element": name}
+        return _("The SVG contains a <%(element)s> element, which is refused.") % {
+            "element": element.tag.rsplit("}", 1)[-1]
+        }
     if name == "style" and _css_problem(element.text or ""):
         return _("The SVG's style sheet loads something from outside the image.")
     for attribute, value in element.attrib.items():
