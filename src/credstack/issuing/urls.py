@@ -3,12 +3,17 @@
 ``/status/<id>`` serves status list credentials; ``/credentials/issue`` and
 ``/credentials/status`` are the W3C VC-API issuer endpoints (also under ``/api/v1/``,
 where the OpenAPI schema documents them).
+
+``/orgs/`` (the user's organisations), ``/orgs/<slug>/`` (an organisation's dashboard)
+and ``/orgs/<slug>/definitions/...`` are the definition pages (``definition_views``);
+``/media/<sha256>.<png|svg>`` serves definition images.
 """
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
+from credstack.issuing import definition_views as definitions
 from credstack.issuing.vc_api import vc_api
 from credstack.issuing.views import status_list_credential
 
@@ -16,5 +21,39 @@ app_name = "issuing"
 
 urlpatterns = [
     path("status/<str:public_id>", status_list_credential, name="status-list"),
+    path("orgs/", definitions.organisations_page, name="organisations"),
+    path("orgs/<slug:slug>/", definitions.organisation_page, name="organisation"),
+    path("orgs/<slug:slug>/definitions/", definitions.definitions_page, name="definitions"),
+    path(
+        "orgs/<slug:slug>/definitions/new/",
+        definitions.definition_new_page,
+        name="definition-new",
+    ),
+    path(
+        "orgs/<slug:slug>/definitions/<str:definition_id>/",
+        definitions.definition_page,
+        name="definition",
+    ),
+    path(
+        "orgs/<slug:slug>/definitions/<str:definition_id>/versions/<int:number>/",
+        definitions.definition_page,
+        name="definition-version",
+    ),
+    path(
+        "orgs/<slug:slug>/definitions/<str:definition_id>/edit/",
+        definitions.definition_edit_page,
+        name="definition-edit",
+    ),
+    re_path(
+        r"^orgs/(?P<slug>[-a-zA-Z0-9_]+)/definitions/(?P<definition_id>[^/]+)/"
+        r"(?P<action>submit|approve|publish|retire)/$",
+        definitions.definition_action,
+        name="definition-action",
+    ),
+    re_path(
+        r"^media/(?P<sha256>[0-9a-f]{64})\.(?P<extension>png|svg)$",
+        definitions.definition_image,
+        name="image",
+    ),
     path("", vc_api.urls),
 ]
