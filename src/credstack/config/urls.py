@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
     path("", include("credstack.verification.urls")),
     path("", include("credstack.issuing.urls")),
+    path("", include("credstack.bulk.urls")),
     path("accounts/", include("credstack.accounts.urls")),
     path("", include("credstack.wallet.urls")),
 ]

@@ -2,7 +2,8 @@
 
 ``/status/<id>`` serves status list credentials; ``/credentials/issue`` and
 ``/credentials/status`` are the W3C VC-API issuer endpoints (also under ``/api/v1/``,
-where the OpenAPI schema documents them).
+where the OpenAPI schema documents them). ``/orgs/<slug>/awards/...`` and
+``/orgs/<slug>/definitions/<id>/award/`` are the issuer's award pages (``award_views``).
 
 ``/orgs/`` (the user's organisations), ``/orgs/<slug>/`` (an organisation's dashboard)
 and ``/orgs/<slug>/definitions/...`` are the definition pages (``definition_views``);
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from credstack.issuing import award_views
 from credstack.issuing import definition_views as definitions
 from credstack.issuing.vc_api import vc_api
 from credstack.issuing.views import status_list_credential
@@ -21,6 +23,31 @@ app_name = "issuing"
 
 urlpatterns = [
     path("status/<str:public_id>", status_list_credential, name="status-list"),
+    path("orgs/<slug:slug>/awards/", award_views.awards_page, name="awards"),
+    path("orgs/<slug:slug>/awards/<str:award_id>/", award_views.award_page, name="award"),
+    path(
+        "orgs/<slug:slug>/awards/<str:award_id>/revoke/",
+        award_views.award_status_page,
+        {"change": "revoke"},
+        name="award-revoke",
+    ),
+    path(
+        "orgs/<slug:slug>/awards/<str:award_id>/suspend/",
+        award_views.award_status_page,
+        {"change": "suspend"},
+        name="award-suspend",
+    ),
+    path(
+        "orgs/<slug:slug>/awards/<str:award_id>/reinstate/",
+        award_views.award_status_page,
+        {"change": "reinstate"},
+        name="award-reinstate",
+    ),
+    path(
+        "orgs/<slug:slug>/definitions/<str:definition_id>/award/",
+        award_views.award_new_page,
+        name="award-new",
+    ),
     path("orgs/", definitions.organisations_page, name="organisations"),
     path("orgs/<slug:slug>/", definitions.organisation_page, name="organisation"),
     path("orgs/<slug:slug>/definitions/", definitions.definitions_page, name="definitions"),

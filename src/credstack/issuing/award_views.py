@@ -1,0 +1,244 @@
+"""The issuer's award pages: award one credential, the awards list, one award, and its
+revocation, suspension and reinstatement. Thin views over ``issuing.services`` (writes)
+and ``issuing.award_queries`` (reads), which check permissions.
+
+Under ``/orgs/<slug>/``: anonymous visitors are sent to sign in; someone who is not a
+member of the organisation gets 404 (nothing about it is revealed); a member whose role
+lacks the right gets 403 with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from credstack.accounts.permissions import Action, can
+from credstack.common.errors import (
+    ConflictError,
+    CredstackError,
+    NotAuthenticatedError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from credstack.issuing import award_queries, services
+from credstack.issuing.award_forms import AwardForm, new_form_key, with_form_key
+from credstack.issuing.models import Award, AwardStatus
+
+AWARDS_PER_PAGE = 50
+MAX_QUERY_CHARS = 200
+
+View = Callable[..., HttpResponse]
+
+
+def issuer_page(view: View) -> View:
+    """Sign-in, 404/403 pages and private caching for a page under ``/orgs/<slug>/``.
+
+    The wrapped view resolves the organisation and objects through the read and write
+    services; their NotFoundError becomes a 404, PermissionDeniedError (and any other
+    CredstackError left unhandled) a page with the message and the error's status.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            response = view(request, *args, **kwargs)
+        except NotAuthenticatedError:
+            return redirect_to_login(request.get_full_path())
+        except NotFoundError as error:
+            raise Http404(error.message) from None
+        except CredstackError as error:
+            response = render(
+                request,
+                "issuing/awards/problem.html",
+                {"message": error.message, "slug": kwargs.get("slug", "")},
+                status=error.http_status,
+            )
+        # Issuer pages show learners' personal data: never for shared caches or robots.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
+def existing_path(path: str) -> str | None:
+    """``path`` if this instance serves it (pages other parts of the platform add)."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+def public_award_url(award: Award) -> str | None:
+    """The award's public page, where the instance has one."""
+    try:
+        return reverse("issuing:award-page", args=[award.public_id])
+    except NoReverseMatch:
+        return None
+
+
+def _section(organisation: Any, section: str) -> dict[str, Any]:
+    return {"organisation": organisation, "org_section": section}
+
+
+@require_http_methods(["GET", "HEAD"])
+@issuer_page
+def awards_page(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = award_queries.member_organisation(request.user, slug)
+    query = request.GET.get("q", "")[:MAX_QUERY_CHARS].strip()
+    definition_id = request.GET.get("definition", "")[:64]
+    status = request.GET.get("status", "")[:16]
+    awards = award_queries.search_awards(
+        organisation, by=request.user, query=query, definition_id=definition_id, status=status
+    )
+    page = Paginator(awards, AWARDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "issuing/awards/list.html",
+        {
+            **_section(organisation, "awards"),
+            "page": page,
+            "query": query,
+            "definition_id": definition_id,
+            "status": status,
+            "filtered": bool(query or definition_id or status),
+            "definitions": award_queries.definition_choices(organisation, by=request.user),
+            "awardable": award_queries.definition_choices(
+                organisation, by=request.user, awardable_only=True
+            )
+            if can(request.user, organisation, Action.AWARD)
+            else [],
+            "statuses": AwardStatus.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@issuer_page
+def award_new_page(request: HttpRequest, slug: str, definition_id: str) -> HttpResponse:
+    organisation = award_queries.member_organisation(request.user, slug, Action.AWARD)
+    version = award_queries.awardable_version(organisation, definition_id, by=request.user)
+    context: dict[str, Any] = {
+        **_section(organisation, "awards"),
+        "version": version,
+        "definition_id": definition_id,
+    }
+    if request.method != "POST":
+        context["form"] = AwardForm(initial={"idempotency_key": new_form_key()})
+        return render(request, "issuing/awards/new.html", context)
+    form = AwardForm(with_form_key(request.POST))
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "issuing/awards/new.html", context, status=400)
+    submitted_at = timezone.now()
+    try:
+        award = services.issue_credential(version, by=request.user, **form.award_arguments())
+    except ConflictError as error:
+        if error.code != "idempotency_key_reused":
+            raise
+        # The form was used before for another recipient (back button, edited, sent
+        # again): keep what was typed, with a fresh key, and say so.
+        context["form"] = AwardForm(with_form_key(request.POST, fresh=True))
+        context["error"] = _(
+            "This form was already used to make another award. Check the details and "
+            "send it again to make a new award."
+        )
+        return render(request, "issuing/awards/new.html", context, status=409)
+    except ValidationFailedError as error:
+        context.update({"error": error.message, "problems": error.problems})
+        return render(request, "issuing/awards/new.html", context, status=400)
+    if award.created_at < submitted_at:
+        messages.info(
+            request, _("This form had already been sent: the credential was awarded once.")
+        )
+    else:
+        messages.success(request, _("The credential was awarded."))
+    return redirect("issuing:award", slug=organisation.slug, award_id=award.public_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+@issuer_page
+def award_page(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
+    organisation = award_queries.member_organisation(request.user, slug)
+    award = award_queries.award_of(organisation, award_id, by=request.user)
+    definition_path = (
+        f"/orgs/{organisation.slug}/definitions/{award.definition_version.definition.public_id}/"
+    )
+    bulk_job = award_queries.bulk_job_of(award)
+    return render(
+        request,
+        "issuing/awards/detail.html",
+        {
+            **_section(organisation, "awards"),
+            "award": award,
+            "history": award_queries.award_history(award),
+            "can_change_status": can(request.user, organisation, Action.REVOKE),
+            "public_url": public_award_url(award),
+            "definition_url": existing_path(definition_path),
+            "bulk_job": bulk_job,
+        },
+    )
+
+
+# change -> (the service making it, the statuses it can start from)
+STATUS_CHANGES: dict[str, tuple[Callable[..., Award], frozenset[str]]] = {
+    "revoke": (
+        services.revoke_credential,
+        frozenset({AwardStatus.ACTIVE, AwardStatus.SUSPENDED}),
+    ),
+    "suspend": (services.suspend_credential, frozenset({AwardStatus.ACTIVE})),
+    "reinstate": (services.unsuspend_credential, frozenset({AwardStatus.SUSPENDED})),
+}
+
+STATUS_CHANGE_DONE = {
+    "revoke": gettext_lazy("The credential was revoked. Verifiers now see it as revoked."),
+    "suspend": gettext_lazy("The credential was suspended. Verifiers now see it as suspended."),
+    "reinstate": gettext_lazy("The suspension was lifted: the credential is valid again."),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@issuer_page
+def award_status_page(request: HttpRequest, slug: str, award_id: str, change: str) -> HttpResponse:
+    """Revoke (permanent), suspend or reinstate: a page explaining the change and asking
+    for the reason; the change itself is a POST."""
+    if change not in STATUS_CHANGES:
+        raise NotFoundError(_("Unknown change."))
+    organisation = award_queries.member_organisation(request.user, slug, Action.REVOKE)
+    award = award_queries.award_of(organisation, award_id, by=request.user)
+    change_status, allowed_from = STATUS_CHANGES[change]
+    reason = request.POST.get("reason", "")[:2000] if request.method == "POST" else ""
+    context: dict[str, Any] = {
+        **_section(organisation, "awards"),
+        "award": award,
+        "change": change,
+        "reason": reason,
+        "possible": award.status in allowed_from,
+    }
+    if request.method != "POST":
+        return render(request, "issuing/awards/status_change.html", context)
+    try:
+        change_status(award, reason=reason, by=request.user)
+    except ValidationFailedError as error:
+        context.update({"error": error.message, "problems": error.problems})
+        return render(request, "issuing/awards/status_change.html", context, status=400)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, STATUS_CHANGE_DONE[change])
+    return redirect("issuing:award", slug=organisation.slug, award_id=award.public_id)

@@ -1,0 +1,287 @@
+"""The bulk-award pages: upload, the validation preview, start, progress, the result and
+its report; unreadable files explained on the page; who may see and do what."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from credstack.bulk import views
+from credstack.bulk.models import BulkJob, JobStatus
+from credstack.bulk.services import create_bulk_job
+from credstack.issuing.models import Award
+from tests.bulk.conftest import csv_of
+from tests.conftest import Personas
+
+BULK = "/orgs/uni-a/bulk/"
+
+COHORT = csv_of(
+    [
+        "ann@example.org,Ann Able,5",
+        "not-an-email,Ben Baker,4",
+        "cid@example.org,,3",
+        "dan@example.org,Dan Dale,4",
+    ]
+)
+
+
+def upload(client: Client, definition: Any, data: bytes, name: str = "cohort.csv") -> Any:
+    return client.post(
+        f"{BULK}new/",
+        {"definition": definition.public_id, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def signed_in(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def lines_in(html: str, table: str) -> list[int]:
+    body = html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]
+    return [int(line) for line in re.findall(r'data-line="(\d+)"', body)]
+
+
+@pytest.fixture
+def job(personas: Personas, version: Any) -> BulkJob:
+    return create_bulk_job(version, COHORT, by=personas.alice, file_name="cohort.csv")
+
+
+# --- Upload, preview, start, result ---------------------------------------------------------
+
+
+def test_an_issuer_uploads_previews_starts_and_downloads_the_report(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    form = client.get(f"{BULK}new/").content.decode()
+    assert "Data literacy for public servants" in form
+    assert f"{BULK}template.csv" in form
+
+    response = upload(client, published_definition, COHORT)
+    job = BulkJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{BULK}{job.public_id}/"
+    preview = client.get(response["Location"]).content.decode()
+    assert not Award.objects.exists()
+    assert lines_in(preview, "bad-rows") == [3, 4]
+    assert "invalid email &#x27;not-an-email&#x27;" in preview
+    assert "name is empty" in preview
+    assert lines_in(preview, "sample-rows") == [2, 5]
+    assert "Ann Able" in preview and "Dan Dale" in preview
+    assert "Award 2 credentials" in preview
+
+    started = client.post(f"{BULK}{job.public_id}/start/")
+    assert started.status_code == 302
+    result = client.get(started["Location"]).content.decode()
+    assert "Done: 2 credentials issued." in result
+    assert Award.objects.count() == 2
+    assert lines_in(result, "bad-rows") == [3, 4]
+
+    report = client.get(f"{BULK}{job.public_id}/report.csv")
+    assert report["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(b"".join(report.streaming_content).decode())))
+    assert [(row["line"], row["state"]) for row in rows] == [
+        ("2", "issued"),
+        ("3", "skipped"),
+        ("4", "skipped"),
+        ("5", "issued"),
+    ]
+    assert {row["award"] for row in rows if row["state"] == "issued"} == set(
+        Award.objects.values_list("public_id", flat=True)
+    )
+
+
+def test_uploading_the_same_file_again_shows_the_rows_as_already_awarded(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    first = upload(client, published_definition, COHORT)
+    client.post(first["Location"] + "start/")
+    second = upload(client, published_definition, COHORT)
+    assert second["Location"] != first["Location"]
+    preview = client.get(second["Location"]).content.decode()
+    assert lines_in(preview, "before-rows") == [2, 5]
+    assert "2 rows already awarded" in preview
+    for award in Award.objects.all():
+        assert f"/orgs/uni-a/awards/{award.public_id}/" in preview
+    assert "Nothing to issue" in preview
+    assert "Award 0" not in preview
+    assert Award.objects.count() == 2
+
+
+def test_a_running_job_shows_its_progress_and_follows_it(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, issued_count=1)
+    signed_in(client, personas.alice)
+    page = client.get(f"{BULK}{job.public_id}/").content.decode()
+    assert '<progress id="job-progress" max="2" value="1"' in page
+    assert "1 of 2 rows done (50 %)" in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert "Stop: issue nothing more" in page
+    progress = client.get(f"{BULK}{job.public_id}/progress").json()
+    assert (progress["running"], progress["done"], progress["total"]) == (True, 1, 2)
+
+    unfollowed = client.get(f"{BULK}{job.public_id}/", {"follow": "off"}).content.decode()
+    assert "http-equiv" not in unfollowed and "<script>" not in unfollowed
+
+
+def test_a_validated_job_can_be_discarded(client: Client, personas: Personas, job: BulkJob) -> None:
+    signed_in(client, personas.alice)
+    response = client.post(f"{BULK}{job.public_id}/cancel/")
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    page = client.get(response["Location"]).content.decode()
+    assert "Cancelled: 2 rows were not issued." in page
+    again = client.post(f"{BULK}{job.public_id}/start/")
+    assert "cannot start again" in client.get(again["Location"]).content.decode()
+    assert not Award.objects.exists()
+
+
+def test_the_bad_rows_are_paginated(
+    client: Client,
+    personas: Personas,
+    version: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 3)
+    data = csv_of([f"learner{n},Learner {n},1" for n in range(7)])
+    job = create_bulk_job(version, data, by=personas.alice)
+    signed_in(client, personas.alice)
+    first = client.get(f"{BULK}{job.public_id}/").content.decode()
+    assert "7 invalid rows" in first
+    assert lines_in(first, "bad-rows") == [2, 3, 4]
+    assert "?bad=2#bad-rows" in first
+    last = client.get(f"{BULK}{job.public_id}/", {"bad": "3"}).content.decode()
+    assert lines_in(last, "bad-rows") == [8]
+
+
+def test_the_template_is_an_empty_csv_with_every_column_that_uploads(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    template = client.get(f"{BULK}template.csv")
+    assert template["Content-Disposition"] == 'attachment; filename="bulk-award-template.csv"'
+    assert template.content.startswith(b"\xef\xbb\xbf")
+    assert template.content.decode("utf-8-sig").strip() == (
+        "email,name,narrative,evidence_url,grade,award_date,expiry"
+    )
+    filled = template.content + "åsa@example.org,Åsa Öberg,,,,,\r\n".encode()
+    preview = client.get(upload(client, published_definition, filled)["Location"])
+    assert "Åsa Öberg" in preview.content.decode()
+    assert BulkJob.objects.get().to_issue == 1
+
+
+# --- Files that cannot be read -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"student;score\n1;5\n", "missing required column(s) email, name"),
+        (b"email,first name\nann@example.org,Ann\n", "missing required column(s) name"),
+        ("email,name\nbjörn@example.org,Björn\n".encode("cp1252"), "line 2 is not valid UTF-8"),
+        (b"", "this one is empty or missing"),
+        (b"\n\n  \n", "the file is empty"),
+        (b'email,name\nann@example.org,"Ann\n', "an unclosed quote?"),
+    ],
+    ids=["wrong-columns", "missing-name", "cp1252", "no-bytes", "blank-lines", "quote"],
+)
+def test_an_unreadable_file_is_explained_on_the_page_and_nothing_is_kept(
+    client: Client, personas: Personas, published_definition: Any, data: bytes, message: str
+) -> None:
+    signed_in(client, personas.alice)
+    response = upload(client, published_definition, data)
+    html = response.content.decode()
+    assert response.status_code in (400, 422)
+    assert message in html.replace("&#x27;", "'")
+    assert "The file was not accepted" in html
+    assert f'<option value="{published_definition.public_id}" selected>' in html
+    assert not BulkJob.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(
+    client: Client, personas: Personas, published_definition: Any, settings: Any
+) -> None:
+    settings.CREDSTACK_BULK_MAX_BYTES = 1024
+    signed_in(client, personas.alice)
+    response = upload(client, published_definition, b"email,name\n" + b"x" * 200_000)
+    assert response.status_code == 413
+    assert "split it into several files" in response.content.decode()
+    small_but_over = upload(client, published_definition, b"email,name\n" + b"x" * 2000)
+    assert small_but_over.status_code == 422
+    assert "larger than" in small_but_over.content.decode()
+    assert not BulkJob.objects.exists()
+
+
+def test_a_credential_must_be_chosen(client: Client, personas: Personas, version: Any) -> None:
+    signed_in(client, personas.alice)
+    response = client.post(
+        f"{BULK}new/", {"definition": "", "file": SimpleUploadedFile("c.csv", COHORT)}
+    )
+    assert response.status_code == 422
+    assert "Choose the credential to award." in response.content.decode()
+
+
+# --- Who may see and do what -------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, job: BulkJob) -> None:
+    for url in (
+        BULK,
+        f"{BULK}new/",
+        f"{BULK}{job.public_id}/",
+        f"{BULK}{job.public_id}/report.csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_member_of_another_organisation_finds_nothing(
+    client: Client, personas: Personas, job: BulkJob, published_definition: Any
+) -> None:
+    signed_in(client, personas.dave)
+    for url in (BULK, f"{BULK}new/", f"{BULK}{job.public_id}/", f"{BULK}{job.public_id}/progress"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{BULK}{job.public_id}/start/").status_code == 404
+    assert client.get(f"/orgs/uni-b/bulk/{job.public_id}/").status_code == 404
+    assert upload(client, published_definition, COHORT).status_code == 404
+    job.refresh_from_db()
+    assert job.status == JobStatus.VALIDATED
+    assert BulkJob.objects.count() == 1
+
+
+def test_a_viewer_sees_the_jobs_but_cannot_upload_or_start(
+    client: Client, personas: Personas, job: BulkJob, published_definition: Any
+) -> None:
+    signed_in(client, personas.victor)
+    listing = client.get(BULK).content.decode()
+    assert f"{BULK}{job.public_id}/" in listing
+    assert f"{BULK}new/" not in listing
+    preview = client.get(f"{BULK}{job.public_id}/").content.decode()
+    assert lines_in(preview, "bad-rows") == [3, 4]
+    assert "start/" not in preview and "cancel/" not in preview
+    assert client.get(f"{BULK}new/").status_code == 403
+    assert client.post(f"{BULK}{job.public_id}/start/").status_code == 403
+    assert upload(client, published_definition, COHORT).status_code == 403
+    job.refresh_from_db()
+    assert job.status == JobStatus.VALIDATED
+    assert not Award.objects.exists()
+
+
+def test_a_reviewer_cannot_upload(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.rita)
+    response = upload(client, published_definition, COHORT)
+    assert response.status_code == 403
+    assert "you may not award" in response.content.decode()
+    assert not BulkJob.objects.exists()

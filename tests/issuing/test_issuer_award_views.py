@@ -1,0 +1,429 @@
+"""The issuer's award pages: award one credential, the awards list, one award, revoke,
+suspend and reinstate; and who may see and do what."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from credstack.issuing import award_views
+from credstack.issuing.models import Award, AwardStatus
+from credstack.issuing.services import (
+    create_definition,
+    issue_credential,
+    suspend_credential,
+)
+from credstack.issuing.status_lists import is_set
+from credstack.standards import verify
+from tests.conftest import COMPLETE_DEFINITION, Personas
+from tests.issuing.awarding import instance_fetcher
+
+AWARDS = "/orgs/uni-a/awards/"
+
+
+def award_url(definition: Any) -> str:
+    return f"/orgs/uni-a/definitions/{definition.public_id}/award/"
+
+
+def detail_url(award: Award) -> str:
+    return f"{AWARDS}{award.public_id}/"
+
+
+def signed_in(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def form_key(html: str) -> str:
+    match = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert match, "the award form carries an idempotency key"
+    return match.group(1)
+
+
+def award_to(definition: Any, personas: Personas, email: str, name: str = "") -> Award:
+    return issue_credential(
+        definition.published_version,
+        recipient_email=email,
+        recipient_name=name,
+        by=personas.alice,
+    )
+
+
+@pytest.fixture
+def award(personas: Personas, published_definition: Any) -> Award:
+    return award_to(published_definition, personas, "bob@example.org", "Bob Learner")
+
+
+def verdict_of(award: Award) -> str:
+    award.refresh_from_db()
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    return str(verify(award.credential, fetcher=instance_fetcher(award), now=later).verdict)
+
+
+# --- Who may see and do what ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, award: Award) -> None:
+    definition = award.definition_version.definition
+    for url in (AWARDS, detail_url(award), f"{detail_url(award)}revoke/", award_url(definition)):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.django_db
+def test_a_member_of_another_organisation_finds_nothing(
+    client: Client, personas: Personas, award: Award
+) -> None:
+    signed_in(client, personas.dave)
+    definition = award.definition_version.definition
+    for url in (AWARDS, detail_url(award), award_url(definition), f"{detail_url(award)}revoke/"):
+        assert client.get(url).status_code == 404, url
+    response = client.post(f"{detail_url(award)}revoke/", {"reason": "Not mine"})
+    assert response.status_code == 404
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+    # Uni B's own awards page is dave's; it does not list Uni A's awards.
+    assert award.public_id not in client.get("/orgs/uni-b/awards/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_the_awards_but_no_action(
+    client: Client, personas: Personas, award: Award
+) -> None:
+    signed_in(client, personas.victor)
+    listing = client.get(AWARDS)
+    assert listing.status_code == 200
+    assert award.public_id in listing.content.decode()
+    assert "Award “" not in listing.content.decode()
+    detail = client.get(detail_url(award)).content.decode()
+    assert "Bob Learner" in detail
+    assert "revoke/" not in detail and "suspend/" not in detail
+    assert listing["Cache-Control"] == "private, no-store"
+
+    assert client.get(f"{detail_url(award)}revoke/").status_code == 403
+    refused = client.post(f"{detail_url(award)}suspend/", {"reason": "Curious"})
+    assert refused.status_code == 403
+    assert "you may not revoke" in refused.content.decode()
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_award(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.rita)
+    assert client.get(award_url(published_definition)).status_code == 403
+    response = client.post(
+        award_url(published_definition),
+        {"recipient": "bob@example.org", "recipient_name": "Bob"},
+    )
+    assert response.status_code == 403
+    assert "you may not award" in response.content.decode()
+    assert not Award.objects.exists()
+
+
+# --- Award one ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_issuer_awards_one_credential(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    form = client.get(award_url(published_definition))
+    assert form.status_code == 200
+    assert "Data literacy for public servants" in form.content.decode()
+    response = client.post(
+        award_url(published_definition),
+        {
+            "recipient": "Bob@Example.org",
+            "recipient_name": "Bob Learner",
+            "narrative": "Cleaned the city's open data.",
+            "evidence_url": "https://portfolio.example.org/bob",
+            "grade": "5/5",
+            "award_date": "2026-01-15",
+            "expiry": "2028-01-15",
+            "idempotency_key": form_key(form.content.decode()),
+        },
+    )
+    award = Award.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(award)
+    assert (award.recipient_email, award.recipient_name, award.grade) == (
+        "Bob@Example.org",
+        "Bob Learner",
+        "5/5",
+    )
+    assert award.awarded_at == datetime(2026, 1, 15, tzinfo=UTC)
+    assert award.valid_until == datetime(2028, 1, 15, 23, 59, 59, tzinfo=UTC)
+    assert award.created_by == personas.alice
+    assert award.credential["credentialSubject"]["achievement"]["name"] == (
+        "Data literacy for public servants"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "The credential was awarded." in page
+    assert "Bob Learner" in page and "https://portfolio.example.org/bob" in page
+
+
+@pytest.mark.django_db
+def test_an_issuer_awards_to_a_did(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    signed_in(client, personas.alice)
+    response = client.post(
+        award_url(published_definition), {"recipient": did, "recipient_name": "Bob"}
+    )
+    assert response.status_code == 302
+    award = Award.objects.get()
+    assert (award.recipient_did, award.recipient_email) == (did, "")
+
+
+@pytest.mark.django_db
+def test_a_bad_award_form_says_why_and_keeps_what_was_typed(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    response = client.post(
+        award_url(published_definition),
+        {
+            "recipient": "bob-at-example.org",
+            "recipient_name": "Bob Learner",
+            "narrative": "A long story about Bob",
+            "award_date": tomorrow,
+            "expiry": "2020-01-01",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The award date is in the future." in html
+    assert "The expiry date must be after the award date." in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="bob-at-example.org"' in html and "A long story about Bob" in html
+    # Sent without a key, the form comes back with one, so sending it again awards once.
+    assert re.fullmatch(r"web-[0-9a-f]{32}", form_key(html))
+    assert not Award.objects.exists()
+
+    # The service's own checks (here the email) are shown the same way.
+    response = client.post(
+        award_url(published_definition),
+        {"recipient": "bob-at-example.org", "recipient_name": "Bob Learner"},
+    )
+    assert response.status_code == 400
+    assert "not an email address" in response.content.decode()
+    assert 'value="Bob Learner"' in response.content.decode()
+    assert not Award.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sending_the_award_form_twice_awards_once(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    key = form_key(client.get(award_url(published_definition)).content.decode())
+    data = {"recipient": "bob@example.org", "recipient_name": "Bob", "idempotency_key": key}
+    first = client.post(award_url(published_definition), data)
+    second = client.post(award_url(published_definition), data)
+    assert Award.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert "the credential was awarded once" in client.get(second["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_reused_for_another_learner_awards_nothing_and_keeps_the_input(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    signed_in(client, personas.alice)
+    key = form_key(client.get(award_url(published_definition)).content.decode())
+    data = {"recipient": "bob@example.org", "recipient_name": "Bob", "idempotency_key": key}
+    client.post(award_url(published_definition), data)
+    again = client.post(award_url(published_definition), {**data, "recipient": "carol@example.org"})
+    html = again.content.decode()
+    assert again.status_code == 409
+    assert "already used to make another award" in html
+    assert 'value="carol@example.org"' in html
+    assert form_key(html) != key
+    assert Award.objects.count() == 1
+    client.post(
+        award_url(published_definition),
+        {**data, "recipient": "carol@example.org", "idempotency_key": form_key(html)},
+    )
+    assert Award.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_only_a_published_definition_can_be_awarded(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    draft = create_definition(personas.uni_a, COMPLETE_DEFINITION, by=personas.alice)
+    signed_in(client, personas.alice)
+    response = client.get(award_url(draft))
+    assert response.status_code == 409
+    assert "Only a published definition can be awarded" in response.content.decode()
+    assert client.get("/orgs/uni-a/definitions/def_nothing/award/").status_code == 404
+    listing = client.get(AWARDS).content.decode()
+    assert award_url(published_definition) in listing
+    assert award_url(draft) not in listing
+
+
+# --- The list -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_list_searches_and_filters(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    ann = award_to(published_definition, personas, "ann@example.org", "Ann Able")
+    ben = award_to(published_definition, personas, "ben@example.org", "Ben Baker")
+    suspend_credential(ben, reason="Complaint", by=personas.alice)
+    signed_in(client, personas.victor)
+
+    def listed(**query: str) -> set[str]:
+        html = client.get(AWARDS, query).content.decode()
+        return set(re.findall(r'data-award="(awd_[a-z0-9]+)"', html))
+
+    assert listed() == {ann.public_id, ben.public_id}
+    assert listed(q="ANN@example") == {ann.public_id}
+    assert listed(q="baker") == {ben.public_id}
+    assert listed(q=ben.public_id) == {ben.public_id}
+    assert listed(status="suspended") == {ben.public_id}
+    assert listed(status="revoked") == set()
+    assert listed(status="nonsense") == set()
+    assert listed(definition=published_definition.public_id) == {ann.public_id, ben.public_id}
+    assert listed(definition="def_other") == set()
+    html = client.get(AWARDS, {"q": "nobody"}).content.decode()
+    assert "No award matches these filters." in html
+
+
+@pytest.mark.django_db
+def test_the_list_is_paginated_newest_first(
+    client: Client,
+    personas: Personas,
+    published_definition: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(award_views, "AWARDS_PER_PAGE", 2)
+    awards = [award_to(published_definition, personas, f"learner{n}@example.org") for n in range(3)]
+    signed_in(client, personas.alice)
+    first = client.get(AWARDS, {"status": "active"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert re.findall(r'data-award="(awd_[a-z0-9]+)"', first) == [
+        awards[2].public_id,
+        awards[1].public_id,
+    ]
+    assert "?status=active&amp;page=2" in first
+    second = client.get(AWARDS, {"status": "active", "page": "2"}).content.decode()
+    assert re.findall(r'data-award="(awd_[a-z0-9]+)"', second) == [awards[0].public_id]
+
+
+# --- Revoke, suspend, reinstate ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_revoking_asks_for_confirmation_and_a_reason(
+    client: Client, personas: Personas, award: Award
+) -> None:
+    signed_in(client, personas.alice)
+    detail = client.get(detail_url(award)).content.decode()
+    assert f"{detail_url(award)}revoke/" in detail
+    confirm = client.get(f"{detail_url(award)}revoke/").content.decode()
+    assert "Revoking is permanent" in confirm
+    assert award.status == AwardStatus.ACTIVE
+
+    refused = client.post(f"{detail_url(award)}revoke/", {"reason": "   "})
+    assert refused.status_code == 400
+    assert "give a reason" in refused.content.decode()
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+    assert not is_set(award.revocation_list, award.revocation_index)
+
+    done = client.post(f"{detail_url(award)}revoke/", {"reason": "Plagiarism"})
+    assert done.status_code == 302
+    award.refresh_from_db()
+    assert (award.status, award.status_reason) == (AwardStatus.REVOKED, "Plagiarism")
+    assert is_set(award.revocation_list, award.revocation_index)
+    assert verdict_of(award) == "revoked"
+    page = client.get(detail_url(award)).content.decode()
+    assert "Verifiers now see it as revoked" in page
+    assert "Plagiarism" in page and "revoke/" not in page
+
+
+@pytest.mark.django_db
+def test_suspending_and_reinstating(client: Client, personas: Personas, award: Award) -> None:
+    signed_in(client, personas.alice)
+    assert client.post(f"{detail_url(award)}suspend/", {"reason": ""}).status_code == 400
+    client.post(f"{detail_url(award)}suspend/", {"reason": "Complaint under review"})
+    award.refresh_from_db()
+    assert award.status == AwardStatus.SUSPENDED
+    assert is_set(award.suspension_list, award.suspension_index)
+    assert verdict_of(award) == "suspended"
+    page = client.get(detail_url(award)).content.decode()
+    assert "Complaint under review" in page and "reinstate/" in page
+
+    client.post(f"{detail_url(award)}reinstate/", {"reason": "Complaint dismissed"})
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+    assert not is_set(award.suspension_list, award.suspension_index)
+    assert verdict_of(award) == "valid"
+    history = client.get(detail_url(award)).content.decode()
+    assert "Reinstated" in history and "Complaint dismissed" in history
+
+
+@pytest.mark.django_db
+def test_a_change_that_is_not_possible_is_explained(
+    client: Client, personas: Personas, award: Award
+) -> None:
+    signed_in(client, personas.alice)
+    response = client.post(f"{detail_url(award)}reinstate/", {"reason": ""})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "it cannot become active" in page
+    assert "not possible" in client.get(f"{detail_url(award)}reinstate/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_detail_links_the_bulk_upload_an_award_came_from(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    from credstack.bulk.services import create_bulk_job, start_bulk_job
+
+    job = create_bulk_job(
+        published_definition.published_version,
+        b"email,name\nann@example.org,Ann Able\n",
+        by=personas.alice,
+    )
+    start_bulk_job(job, by=personas.alice)
+    award = Award.objects.get()
+    signed_in(client, personas.alice)
+    assert f"/orgs/uni-a/bulk/{job.public_id}/" in client.get(detail_url(award)).content.decode()
+
+
+def test_award_dates_become_the_start_and_end_of_the_day_in_utc() -> None:
+    from django.http import QueryDict
+
+    from credstack.issuing.award_forms import AwardForm, with_form_key
+
+    posted = QueryDict(mutable=True)
+    posted.update(
+        {
+            "recipient": "  ann@example.org ",
+            "recipient_name": "Ann",
+            "award_date": "2026-02-01",
+            "expiry": "2026-02-02",
+        }
+    )
+    form = AwardForm(with_form_key(posted), today=date(2026, 2, 1))
+    assert form.is_valid(), form.errors
+    arguments = form.award_arguments()
+    assert arguments["recipient_email"] == "ann@example.org"
+    assert arguments["awarded_at"] == datetime(2026, 2, 1, tzinfo=UTC)
+    assert arguments["valid_until"] == datetime(2026, 2, 2, 23, 59, 59, tzinfo=UTC)
+    assert arguments["idempotency_key"].startswith("web-")
