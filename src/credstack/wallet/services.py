@@ -158,6 +158,40 @@ def import_credential(
     return ImportResult(held, created=True)
 
 
+def add_issued_credential(
+    user: Any, credential: Mapping[str, Any], *, now: datetime | None = None
+) -> ImportResult:
+    """Keep a credential issued on this instance (a claimed award) in ``user``'s wallet
+    with arrival ``issued_here``: verified as an import is, its JSON text kept as the
+    original, held once (``created=False`` when the wallet holds it already)."""
+    now = now or timezone.now()
+    original = json.dumps(credential, ensure_ascii=False).encode("utf-8")
+    report = verification.verify_submission(upload=original, now=now)
+    readable = _readable_credential(report)
+    content_hash = hashlib.sha256(canonicalize_json(readable)).hexdigest()
+    existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
+    if existing is not None:
+        return ImportResult(existing, created=False)
+    held = WalletCredential(
+        owner=user,
+        arrival=Arrival.ISSUED_HERE,
+        original=original,
+        media_type="application/ld+json",
+        content_hash=content_hash,
+        created_at=now,
+    )
+    _describe(held, readable, report, now)
+    try:
+        with transaction.atomic():
+            held.save()
+    except IntegrityError:
+        existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
+        if existing is None:
+            raise
+        return ImportResult(existing, created=False)
+    return ImportResult(held, created=True)
+
+
 def _is_link(text: str) -> bool:
     stripped = text.strip()
     return stripped.lower().startswith(("https://", "http://")) and not any(
