@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from credstack.standards import sign
+from credstack.verification.api import VerifyCredentialResponse
 from tests.verification.credentials import SignedSet, micro_credential
 
 PATHS = ["/credentials/verify", "/api/v1/credentials/verify"]
@@ -72,6 +73,34 @@ def test_it_checks_the_recipient_given_in_the_options(
     result = post(client, PATHS[0], body).json()
     assert result["verdict"] == "invalid"
     assert any(e["title"] == "recipient: failed" for e in result["errors"])
+
+
+@pytest.mark.parametrize(
+    "answer", ["valid", "tampered", "revoked", "wrong recipient", "not a credential", "no type"]
+)
+@pytest.mark.parametrize("path", PATHS)
+def test_every_answer_conforms_to_the_documented_response_schema(
+    client: Client, path: str, answer: str, signed: SignedSet, status_list: Callable[..., None]
+) -> None:
+    credential: Any = signed.credential
+    options = {}
+    if answer == "tampered":
+        credential = signed.tampered()
+    elif answer == "revoked":
+        status_list(revoked=True)
+    elif answer == "wrong recipient":
+        options = {"recipient": "eve@example.org"}
+    elif answer == "not a credential":
+        credential = "not-a-jwt"
+    elif answer == "no type":
+        credential = {k: v for k, v in signed.credential.items() if k != "type"}
+    response = post(client, path, {"verifiableCredential": credential, "options": options})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    result = VerifyCredentialResponse.model_validate(response.json())
+    assert result.verified is (answer == "valid")
+    assert result.model_dump(mode="json") == response.json()
 
 
 @pytest.mark.parametrize(
