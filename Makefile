@@ -40,7 +40,14 @@ pango:
 	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
 
-install-test: install pango interop/node_modules/.installed tests/browser/node_modules/.installed $(CHROMIUM)
+# benchmarks/verify_load.py loads the verification endpoint with Debian's wrk.
+WRK ?= /usr/bin/wrk
+$(WRK):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+install-test: install pango interop/node_modules/.installed tests/browser/node_modules/.installed \
+	$(CHROMIUM) $(WRK)
 
 demo: install
 	$(BIN)/python examples/demo.py
