@@ -4,6 +4,8 @@
 ``/credentials/status`` are the W3C VC-API issuer endpoints (also under ``/api/v1/``,
 where the OpenAPI schema documents them). ``/orgs/<slug>/awards/...`` and
 ``/orgs/<slug>/definitions/<id>/award/`` are the issuer's award pages (``award_views``).
+``/c/<award id>/`` is an award's public page and ``/c/<award id>/<kind>`` its downloads
+(``public_views``).
 
 ``/orgs/`` (the user's organisations), ``/orgs/<slug>/`` (an organisation's dashboard)
 and ``/orgs/<slug>/definitions/...`` are the definition pages (``definition_views``);
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from credstack.issuing import award_views
+from credstack.issuing import award_views, public_views
 from credstack.issuing import definition_views as definitions
 from credstack.issuing.vc_api import vc_api
 from credstack.issuing.views import status_list_credential
@@ -23,6 +25,8 @@ app_name = "issuing"
 
 urlpatterns = [
     path("status/<str:public_id>", status_list_credential, name="status-list"),
+    path("c/<str:public_id>/", public_views.award_page, name="award-page"),
+    path("c/<str:public_id>/<str:kind>", public_views.award_download, name="award-download"),
     path("orgs/<slug:slug>/awards/", award_views.awards_page, name="awards"),
     path("orgs/<slug:slug>/awards/<str:award_id>/", award_views.award_page, name="award"),
     path(

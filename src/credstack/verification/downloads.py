@@ -108,10 +108,18 @@ def download_response(
     """An attachment response with :func:`credential_file`, named after the title."""
     media_type, extension = KINDS.get(kind, ("", ""))
     body = credential_file(credential, kind, image=image, verify_url=verify_url)
+    return attachment_response(body, media_type, filename=download_filename(credential, extension))
+
+
+def download_filename(credential: Mapping[str, Any], extension: str) -> str:
+    """``<title in lower-case ASCII words joined by hyphens>.<extension>``."""
     stem = re.sub(r"[^a-z0-9]+", "-", (title_of(credential) or "credential").lower()).strip("-")
+    return f"{stem[:60].strip('-') or 'credential'}.{extension}"
+
+
+def attachment_response(body: bytes, media_type: str, *, filename: str) -> HttpResponse:
+    """``body`` to save as ``filename`` (an ASCII name, see :func:`download_filename`)."""
     response = HttpResponse(body, content_type=media_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{stem[:60] or "credential"}.{extension}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -36,9 +36,13 @@ MAX_DESCRIPTION = 300
 
 @dataclass(frozen=True)
 class Download:
+    """A download link; ``attachment`` False for a link that may answer with a page
+    (a PDF still being rendered), which the browser must not save as the file."""
+
     label: str
     url: str
     media_type: str = ""
+    attachment: bool = True
 
 
 @dataclass
@@ -53,6 +57,8 @@ class SharePage:
     qr_code: SafeString
     image_url: str | None
     downloads: list[Download] = field(default_factory=list)
+    credential_url: str | None = None
+    noindex: bool = False
 
 
 def verifier_link(base_url: str, credential_url: str) -> str:
@@ -114,9 +120,17 @@ def share_page(
     public_url: str,
     base_url: str,
     downloads: Sequence[Download] = (),
+    credential_url: str | None = None,
+    image_url: str | None = None,
+    noindex: bool = False,
 ) -> SharePage:
     """The sharing parts of the public page of ``credential`` published at ``public_url``
-    on the instance at ``base_url``. Tolerant of missing fields, like the verifier."""
+    on the instance at ``base_url``. Tolerant of missing fields, like the verifier.
+
+    ``credential_url`` is where the credential itself (JSON) is served: the QR code's
+    verifier link fetches it (default: ``public_url``). ``image_url`` is the absolute
+    image for link previews (default: the achievement's https image). ``noindex`` asks
+    search engines not to index the page."""
     achievement = achievement_of(credential)
     title = title_of(credential) or _("Credential")
     description = (
@@ -125,7 +139,7 @@ def share_page(
     issuer = credential.get("issuer")
     issuer_name = _first(issuer.get("name")) if isinstance(issuer, Mapping) else None
     identifier = credential.get("id")
-    verify_url = verifier_link(base_url, public_url)
+    verify_url = verifier_link(base_url, credential_url or public_url)
     return SharePage(
         title=title,
         description=description[:MAX_DESCRIPTION],
@@ -140,8 +154,10 @@ def share_page(
             certificate_id=identifier if isinstance(identifier, str) else None,
         ),
         qr_code=qr_code_svg(verify_url, label=_("QR code that opens the verification")),
-        image_url=_image(achievement),
+        image_url=image_url or _image(achievement),
         downloads=list(downloads),
+        credential_url=credential_url,
+        noindex=noindex,
     )
 
 
@@ -153,26 +169,43 @@ def render_credential_page(
     base_url: str,
     downloads: Sequence[Download] = (),
     fetcher: Fetcher | None = None,
+    credential_url: str | None = None,
+    image_url: str | None = None,
+    noindex: bool = False,
+    template_name: str = "verification/credential.html",
+    extra_context: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """The public page of a signed credential, verified now.
 
     Preconditions: ``credential`` is the signed credential (a JSON object) as issued;
-    ``public_url`` is this page's address (what the QR code and LinkedIn link point to);
+    ``public_url`` is this page's address (what the LinkedIn link points to);
     ``fetcher`` reaches the credential's status list and keys (default: the public
-    verifier's, see :func:`services.verification_fetcher`).
+    verifier's, see :func:`services.verification_fetcher`). ``credential_url``,
+    ``image_url`` and ``noindex`` are :func:`share_page`'s. ``template_name`` may name a
+    template extending ``verification/credential.html`` (its ``summary`` block), given
+    ``extra_context`` besides ``result`` and ``share``.
     """
     report = services.verify_credential_document(
         dict(credential), fetcher=fetcher or services.verification_fetcher()
     )
     context = {
+        **(extra_context or {}),
         "result": services.describe_report(report),
         "share": share_page(
-            credential, public_url=public_url, base_url=base_url, downloads=downloads
+            credential,
+            public_url=public_url,
+            base_url=base_url,
+            downloads=downloads,
+            credential_url=credential_url,
+            image_url=image_url,
+            noindex=noindex,
         ),
     }
-    response = render(request, "verification/credential.html", context)
+    response = render(request, template_name, context)
     # The status is live: a shared page must not be served stale after a revocation.
     response["Cache-Control"] = "no-cache"
+    if noindex:
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 
