@@ -498,6 +498,13 @@ def _definition_response(
         ),
         "can_publish": can_define and not retired and latest.status == DefinitionStatus.APPROVED,
         "can_retire": can_define and not retired,
+        "award_url": (
+            optional_url("issuing:award-new", organisation.slug, definition.public_id)
+            if definition.published_version is not None
+            and not retired
+            and can(user, organisation, Action.AWARD)
+            else ""
+        ),
         "frozen": latest.status in FROZEN_STATUSES,
         "role": _role_label(request, organisation),
         "error": error.message if error is not None else "",

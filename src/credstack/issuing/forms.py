@@ -117,6 +117,10 @@ FIELDSETS: list[tuple[str, Any, Any, tuple[str, ...]]] = [
 
 MANDATORY_FIELDS = frozenset(FIELDSETS[0][3])
 
+# Text inputs rather than type=number, which browsers empty silently when what was typed
+# is not a number in their locale's format: the server says what is wrong instead.
+DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal"})
+
 
 def _text(label: Any, help_text: Any = "", *, max_length: int | None = None) -> forms.CharField:
     return forms.CharField(
@@ -208,6 +212,7 @@ class DefinitionForm(forms.Form):
         max_digits=5,
         decimal_places=1,
         min_value=0,
+        widget=DECIMAL_INPUT,
     )
     workload_hours = forms.DecimalField(
         label=_("Notional workload in hours"),
@@ -216,6 +221,7 @@ class DefinitionForm(forms.Form):
         max_digits=7,
         decimal_places=1,
         min_value=0,
+        widget=DECIMAL_INPUT,
     )
     eqf_level = forms.TypedChoiceField(
         label=_("Level in the European Qualifications Framework (EQF)"),
@@ -340,6 +346,7 @@ class DefinitionForm(forms.Form):
         required=False,
         min_value=1,
         max_value=1200,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     price_amount = forms.DecimalField(
         label=_("Price"),
@@ -348,6 +355,7 @@ class DefinitionForm(forms.Form):
         max_digits=10,
         decimal_places=2,
         min_value=0,
+        widget=DECIMAL_INPUT,
     )
     price_currency = _text(_("Currency"), _("Three-letter ISO 4217 code, e.g. EUR."), max_length=3)
     delivery_information = _area(
