@@ -16,6 +16,7 @@ from ninja.errors import HttpError, ValidationError
 
 from credstack.accounts.api import router as accounts_router
 from credstack.bulk.api import router as bulk_router
+from credstack.claims.api import router as claims_router
 from credstack.common.errors import (
     CredstackError,
     NotAuthenticatedError,
@@ -86,6 +87,8 @@ def render_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 
 api.add_router("", accounts_router)
+# Before issuing: its /awards/{award_id}/{transition} would take the claims paths.
+api.add_router("", claims_router)
 api.add_router("", issuing_router)
 api.add_router("", verification_router)
 api.add_router("", wallet_router)

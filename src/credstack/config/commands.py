@@ -343,3 +343,6 @@ def register(app: typer.Typer) -> None:
     from credstack.bulk.commands import register as register_bulk_commands
 
     register_bulk_commands(app)
+    from credstack.claims.commands import register as register_claims_commands
+
+    register_claims_commands(app)

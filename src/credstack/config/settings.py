@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "credstack.verification",
     "credstack.wallet",
     "credstack.bulk",
+    "credstack.claims",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,12 @@ CREDSTACK_IMAGE_MAX_BYTES = env_int("CREDSTACK_IMAGE_MAX_BYTES", 2 * 1024 * 1024
 # Rows and bytes one uploaded CSV may hold.
 CREDSTACK_BULK_MAX_ROWS = env_int("CREDSTACK_BULK_MAX_ROWS", 100_000)
 CREDSTACK_BULK_MAX_BYTES = env_int("CREDSTACK_BULK_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Claim links -------------------------------------------------------------------
+# Days a learner's one-time claim link works.
+CREDSTACK_CLAIM_LINK_DAYS = env_int("CREDSTACK_CLAIM_LINK_DAYS", 30)
+if CREDSTACK_CLAIM_LINK_DAYS < 1:
+    raise ImproperlyConfigured("CREDSTACK_CLAIM_LINK_DAYS must be 1 or more (days)")
 
 # --- Mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("CREDSTACK_FROM_EMAIL", f"credstack <noreply@{_base.hostname}>")

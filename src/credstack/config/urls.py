@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("credstack.issuing.urls")),
     path("", include("credstack.bulk.urls")),
     path("accounts/", include("credstack.accounts.urls")),
+    path("", include("credstack.claims.urls")),
     path("", include("credstack.wallet.urls")),
 ]
