@@ -101,43 +101,105 @@ def _open_list(
     )
 
 
-def _free_index(status_list: StatusList) -> int:
-    allocated = bytes(status_list.allocated)
-    for _ in range(_RANDOM_PROBES):
-        candidate = secrets.randbelow(status_list.length)
-        if not _get_bit(allocated, candidate):
-            return candidate
-    free = [i for i in range(status_list.length) if not _get_bit(allocated, i)]
-    return free[secrets.randbelow(len(free))]
+def _free_indexes(allocated: bytes | bytearray, length: int) -> list[int]:
+    free = []
+    for byte_index, byte in enumerate(allocated):
+        if byte != 0xFF:
+            base = byte_index * 8
+            free.extend(
+                base + bit for bit in range(8) if not byte & (0x80 >> bit) and base + bit < length
+            )
+    return free
+
+
+def _random_free_indexes(allocated: bytearray, length: int, count: int) -> list[int]:
+    """``count`` distinct free indexes drawn uniformly at random; marks them in
+    ``allocated``. Precondition: the list has at least ``count`` free entries."""
+    chosen: list[int] = []
+    for _ in range(count):
+        for _ in range(_RANDOM_PROBES):
+            candidate = secrets.randbelow(length)
+            if not _get_bit(allocated, candidate):
+                break
+        else:
+            break  # nearly full: draw the rest from the free entries themselves
+        allocated[candidate >> 3] |= 0x80 >> (candidate & 7)
+        chosen.append(candidate)
+    if len(chosen) < count:
+        rest = secrets.SystemRandom().sample(_free_indexes(allocated, length), count - len(chosen))
+        for index in rest:
+            allocated[index >> 3] |= 0x80 >> (index & 7)
+        chosen.extend(rest)
+    return chosen
+
+
+def allocate_indexes(
+    organisation: Organisation,
+    purpose: StatusPurpose,
+    count: int,
+    *,
+    issuer: str,
+    now: datetime,
+) -> tuple[list[tuple[StatusList, int]], list[StatusList]]:
+    """Reserve ``count`` distinct random free entries in the organisation's open lists
+    of ``purpose`` signed as ``issuer`` (the issuer of the credentials that will point
+    at them): one locked read-modify-write per list, filling the open list and then new
+    ones as needed.
+
+    Precondition: called inside ``transaction.atomic``. Returns the (list, index)
+    entries in the order drawn and the lists created on the way (a new list must be
+    signed before it is served).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_indexes must run inside a transaction")
+    entries: list[tuple[StatusList, int]] = []
+    created: list[StatusList] = []
+    while len(entries) < count:
+        status_list = _open_list(organisation, purpose, issuer)
+        if status_list is None:
+            # Nothing to lock yet: serialise the creation of lists on the organisation's
+            # row, then look again (a concurrent transaction may have just made one). NO
+            # KEY UPDATE, so that transactions inserting awards (whose foreign key takes a
+            # KEY SHARE lock on the organisation) are not blocked: that would deadlock.
+            Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
+            status_list = _open_list(organisation, purpose, issuer)
+            if status_list is None:
+                status_list = _new_list(organisation, purpose, issuer, now)
+                created.append(status_list)
+        wanted = min(count - len(entries), status_list.length - status_list.allocated_count)
+        allocated = bytearray(status_list.allocated)
+        indexes = _random_free_indexes(allocated, status_list.length, wanted)
+        status_list.allocated = bytes(allocated)
+        status_list.allocated_count += wanted
+        status_list.save(update_fields=["allocated", "allocated_count"])
+        entries.extend((status_list, index) for index in indexes)
+    return entries, created
 
 
 def allocate_index(
     organisation: Organisation, purpose: StatusPurpose, *, issuer: str, now: datetime
 ) -> tuple[StatusList, int, bool]:
-    """Reserve a random free index in the organisation's open list of ``purpose`` signed
-    as ``issuer`` (the issuer of the credential that will point at it).
+    """One entry (see :func:`allocate_indexes`): the list, the index and whether the
+    list is new."""
+    [(status_list, index)], created = allocate_indexes(
+        organisation, purpose, 1, issuer=issuer, now=now
+    )
+    return status_list, index, bool(created)
 
-    Precondition: called inside ``transaction.atomic``. Returns the list, the index and
-    whether the list is new (a new list must be signed before it is served).
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("allocate_index must run inside a transaction")
-    status_list = _open_list(organisation, purpose, issuer)
-    created = False
-    if status_list is None:
-        # Nothing to lock yet: serialise the creation of lists on the organisation's row,
-        # then look again (a concurrent transaction may have just made one). NO KEY
-        # UPDATE, so that transactions inserting awards (whose foreign key takes a KEY
-        # SHARE lock on the organisation) are not blocked: that would deadlock.
-        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
-        status_list = _open_list(organisation, purpose, issuer)
-        if status_list is None:
-            status_list, created = _new_list(organisation, purpose, issuer, now), True
-    index = _free_index(status_list)
-    status_list.allocated = _with_bit(status_list.allocated, index, True)
-    status_list.allocated_count += 1
-    status_list.save(update_fields=["allocated", "allocated_count"])
-    return status_list, index, created
+
+def release_indexes(entries: list[tuple[StatusList, int]]) -> None:
+    """Give back entries allocated in this transaction to credentials that were not
+    stored after all (their signing failed), so no index is lost."""
+    by_list: dict[int, tuple[StatusList, list[int]]] = {}
+    for status_list, index in entries:
+        by_list.setdefault(status_list.pk, (status_list, []))[1].append(index)
+    for status_list, indexes in by_list.values():
+        allocated = bytearray(status_list.allocated)
+        for index in indexes:
+            allocated[index >> 3] &= ~(0x80 >> (index & 7)) & 0xFF
+        status_list.allocated = bytes(allocated)
+        status_list.allocated_count -= len(indexes)
+        status_list.save(update_fields=["allocated", "allocated_count"])
 
 
 def lock(status_list: StatusList) -> StatusList:
