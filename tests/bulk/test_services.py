@@ -22,7 +22,7 @@ from credstack.bulk.services import (
 )
 from credstack.common.errors import ConflictError, PermissionDeniedError, ValidationFailedError
 from credstack.issuing.models import Award
-from credstack.issuing.services import issue_credential
+from credstack.issuing.services import AwardOutcome, issue_credentials
 from tests.bulk.conftest import csv_of, learners
 
 
@@ -30,15 +30,17 @@ class Killed(BaseException):
     """Stands for the worker process being killed: nothing catches it."""
 
 
-def killed_after(count: int) -> Any:
-    """The real award service, until the worker "dies" while issuing row ``count + 1``."""
+def killed_after(batches: int) -> Any:
+    """The real award service, until the worker "dies" issuing batch ``batches + 1``,
+    after its awards are stored but before its transaction commits."""
     calls = {"n": 0}
 
     def issue(*args: Any, **kwargs: Any) -> Any:
+        outcomes = issue_credentials(*args, **kwargs)
         calls["n"] += 1
-        if calls["n"] > count:
+        if calls["n"] > batches:
             raise Killed
-        return issue_credential(*args, **kwargs)
+        return outcomes
 
     return issue
 
@@ -97,11 +99,12 @@ def test_a_killed_worker_resumes_with_the_pending_rows_and_duplicates_nothing(
 ) -> None:
     job = create_bulk_job(version, learners(12), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(5), batch_size=4)
+        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(2), batch_size=4)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING  # as a killed worker leaves it
-    assert states(job) == {"issued": 5, "pending": 7}
-    assert Award.objects.count() == 5
+    assert states(job) == {"issued": 8, "pending": 4}
+    assert Award.objects.count() == 8
+    assert job.issued_count == 8
 
     job = start_bulk_job(job, by=personas.alice)  # resume
     assert job.status == JobStatus.DONE
@@ -114,7 +117,7 @@ def test_a_killed_worker_resumes_with_the_pending_rows_and_duplicates_nothing(
 def test_a_job_whose_worker_died_is_resumed_once_its_heartbeat_is_stale(personas, version):
     job = create_bulk_job(version, learners(6), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(2), batch_size=2)
+        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(1), batch_size=2)
     job.refresh_from_db()
     beat = job.heartbeat_at
     assert resume_stalled_bulk_jobs(now=beat + timedelta(minutes=4)) == []  # may be alive
@@ -157,10 +160,14 @@ def test_uploading_the_same_file_again_is_detected_and_awards_nothing(personas, 
 
 
 def test_a_row_whose_award_fails_is_reported_and_the_rest_are_issued(personas, version) -> None:
-    def issue(*args: Any, **kwargs: Any) -> Any:
-        if kwargs["recipient_email"] == "b@example.org":
-            raise ValidationFailedError("the award cannot be made", ["recipient refused"])
-        return issue_credential(*args, **kwargs)
+    def issue(version: Any, requests: Any, **kwargs: Any) -> Any:
+        refused = ValidationFailedError("the award cannot be made", ["recipient refused"])
+        accepted = [request for request in requests if request.recipient_email != "b@example.org"]
+        outcomes = iter(issue_credentials(version, accepted, **kwargs))
+        return [
+            next(outcomes) if request in accepted else AwardOutcome(error=refused)
+            for request in requests
+        ]
 
     job = create_bulk_job(
         version, csv_of(["a@example.org,A,1", "b@example.org,B,2"]), by=personas.alice
@@ -186,7 +193,7 @@ def test_the_report_says_what_was_issued_and_what_was_not(personas, version) -> 
 def test_cancelling_skips_the_pending_rows(personas, version) -> None:
     job = create_bulk_job(version, learners(6), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(2))
+        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(1), batch_size=2)
     job = cancel_bulk_job(job, by=personas.alice)
     assert job.status == JobStatus.CANCELLED
     assert states(job) == {"issued": 2, "skipped": 4}

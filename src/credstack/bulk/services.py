@@ -4,10 +4,11 @@
    rows are skipped with the reason, rows awarded before are skipped as such) and issues
    nothing: the job is the preview.
 2. ``start_bulk_job`` enqueues ``run_bulk_job`` on the job queue.
-3. ``run_bulk_job`` issues the pending rows, each in its own transaction together with its
-   award, so a worker killed at any moment leaves every row either issued (with its award)
-   or pending; running the job again resumes with the pending rows. Each award carries
-   the row's idempotency key, so even a row issued twice by two workers yields one award.
+3. ``run_bulk_job`` issues the pending rows a batch at a time, each batch in one
+   transaction together with its awards (``issuing.services.issue_credentials``), so a
+   worker killed at any moment leaves every row either issued (with its award) or
+   pending; running the job again resumes with the pending rows. Each award carries the
+   row's idempotency key, so even a row issued twice by two workers yields one award.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -36,33 +39,31 @@ from credstack.bulk.csv_import import (
 )
 from credstack.bulk.models import BulkJob, BulkRow, JobStatus, RowState
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
+from credstack.issuing.batch_signing import SigningPool
 from credstack.issuing.models import DefinitionStatus, DefinitionVersion
+from credstack.issuing.services import AwardOutcome, AwardRequest
 from credstack.standards.errors import StandardsError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _INSERT_BATCH = 1000
-DEFAULT_RUN_BATCH = 200
+DEFAULT_RUN_BATCH = 500
+# A pool of signing processes takes about a second to start: worth it from this many rows.
+POOL_FROM_ROWS = 2000
 # A running job whose runner has not reported for this long lost its worker.
 STALLED_AFTER = timedelta(minutes=5)
 
 
-class IssueCredential(Protocol):
-    """The signature of ``issuing.services.issue_credential`` the runner relies on."""
+class IssueCredentials(Protocol):
+    """The signature of ``issuing.services.issue_credentials`` the runner relies on."""
 
     def __call__(
         self,
         definition_version: DefinitionVersion,
+        requests: Sequence[AwardRequest],
         *,
-        recipient_email: str | None = ...,
-        recipient_name: str = ...,
         by: Any,
-        awarded_at: datetime | None = ...,
-        narrative: str | None = ...,
-        evidence_url: str | None = ...,
-        grade: str | None = ...,
-        valid_until: datetime | None = ...,
-        idempotency_key: str | None = ...,
-    ) -> Any: ...
+        signing_pool: SigningPool | None = ...,
+    ) -> list[AwardOutcome]: ...
 
 
 def max_upload_bytes() -> int:
@@ -255,39 +256,104 @@ def _award_time(day: date | None, *, end_of_day: bool = False) -> datetime | Non
     return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0), tzinfo=UTC)
 
 
-def _issue_row(row: BulkRow, job: BulkJob, issue: IssueCredential, by: Any) -> None:
-    """Issue one claimed row, in the caller's transaction. Expected failures (invalid
-    award, permissions, no key) mark the row failed; anything else propagates."""
+def _award_request(row: BulkRow) -> AwardRequest:
     values = RowValues.from_json(row.values)
-    try:
-        with transaction.atomic():
-            award = issue(
-                job.definition_version,
-                recipient_email=values.email,
-                recipient_name=values.name,
-                by=by,
-                awarded_at=_award_time(values.award_date),
-                narrative=values.narrative or None,
-                evidence_url=values.evidence_url or None,
-                grade=values.grade or None,
-                valid_until=_award_time(values.expiry, end_of_day=True),
-                idempotency_key=row.idempotency_key,
+    return AwardRequest(
+        recipient_email=values.email,
+        recipient_name=values.name,
+        awarded_at=_award_time(values.award_date),
+        narrative=values.narrative or None,
+        evidence_url=values.evidence_url or None,
+        grade=values.grade or None,
+        valid_until=_award_time(values.expiry, end_of_day=True),
+        idempotency_key=row.idempotency_key,
+    )
+
+
+def _issue_batch(
+    job: BulkJob,
+    issue: IssueCredentials,
+    by: Any,
+    *,
+    batch_size: int,
+    signing_pool: SigningPool | None,
+    wait: bool = False,
+) -> int:
+    """Claim up to ``batch_size`` pending rows (in file order) and issue them, all in one
+    transaction with their awards; returns how many rows were claimed. Rows another
+    runner holds are passed over, or waited for with ``wait``. Expected failures of a
+    row (invalid award, permissions, no key) mark it failed; anything else propagates
+    and leaves the whole batch pending."""
+    with transaction.atomic():
+        rows = list(
+            BulkRow.objects.select_for_update(skip_locked=not wait)
+            .filter(job=job, state=RowState.PENDING)
+            .order_by("line")[:batch_size]
+        )
+        if not rows:
+            return 0
+        requests = [_award_request(row) for row in rows]
+        errors: list[str | None]
+        try:
+            with transaction.atomic():
+                outcomes = issue(job.definition_version, requests, by=by, signing_pool=signing_pool)
+        except (CredstackError, StandardsError) as error:
+            awards: list[Any] = [None] * len(rows)
+            errors = [_error_text(error)] * len(rows)
+        else:
+            awards = [outcome.award for outcome in outcomes]
+            errors = [
+                None if outcome.award is not None else _error_text(outcome.error)
+                for outcome in outcomes
+            ]
+        processed_at = timezone.now()
+        for row, award, error in zip(rows, awards, errors, strict=True):
+            if award is not None:
+                row.state, row.award_id, row.error = RowState.ISSUED, award.public_id, ""
+            else:
+                row.state, row.error = RowState.FAILED, error or "not issued"
+            row.processed_at = processed_at
+        _save_row_outcomes(rows)
+        issued = sum(award is not None for award in awards)
+        BulkJob.objects.filter(pk=job.pk).update(
+            issued_count=F("issued_count") + issued,
+            failed_count=F("failed_count") + len(rows) - issued,
+        )
+    return len(rows)
+
+
+def _save_row_outcomes(rows: list[BulkRow]) -> None:
+    """Store the rows' state, award, error and processing time: one UPDATE ... FROM
+    (VALUES ...) per few hundred rows (``bulk_update``'s CASE per row and field costs
+    more than the awarding itself)."""
+    fields = ["state", "award_id", "error", "processed_at"]
+    if connection.vendor not in ("postgresql", "sqlite") or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
+    ):
+        BulkRow.objects.bulk_update(rows, fields)
+        return
+    quote = connection.ops.quote_name
+    table = quote(BulkRow._meta.db_table)
+    per_row = len(fields) + 1
+    chunk = (connection.features.max_query_params or 2000 * per_row) // per_row
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+            params: list[Any] = []
+            for row in part:
+                processed_at = connection.ops.adapt_datetimefield_value(row.processed_at)
+                params += [row.pk, row.state, row.award_id, row.error, processed_at]
+            cursor.execute(
+                f"UPDATE {table} SET {quote('state')} = v.column2, "
+                f"{quote('award_id')} = v.column3, {quote('error')} = v.column4, "
+                f"{quote('processed_at')} = v.column5 "
+                f"FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",
+                params,
             )
-    except (CredstackError, StandardsError) as error:
-        row.state = RowState.FAILED
-        row.error = _error_text(error)
-        counter = "failed_count"
-    else:
-        row.state = RowState.ISSUED
-        row.award_id = str(getattr(award, "public_id", award))
-        row.error = ""
-        counter = "issued_count"
-    row.processed_at = timezone.now()
-    row.save(update_fields=["state", "error", "award_id", "processed_at"])
-    BulkJob.objects.filter(pk=job.pk).update(**{counter: F(counter) + 1})
 
 
-def _error_text(error: Exception) -> str:
+def _error_text(error: Exception | None) -> str:
     message = str(getattr(error, "message", "") or error)
     problems = getattr(error, "problems", None)
     if problems:
@@ -295,29 +361,41 @@ def _error_text(error: Exception) -> str:
     return message
 
 
+def signing_processes() -> int:
+    """Worker processes that sign a large job's credentials: ``CREDSTACK_BULK_SIGNING_
+    PROCESSES``, by default one per CPU; 1 signs in the runner's own process."""
+    configured = getattr(settings, "CREDSTACK_BULK_SIGNING_PROCESSES", None)
+    return max(1, int(configured or os.cpu_count() or 1))
+
+
 def run_bulk_job(
     job_id: str,
     *,
-    issue: IssueCredential | None = None,
+    issue: IssueCredentials | None = None,
     batch_size: int = DEFAULT_RUN_BATCH,
     by: Any = None,
     on_progress: Callable[[BulkJob], None] | None = None,
     now: Callable[[], datetime] = timezone.now,
+    processes: int | None = None,
 ) -> BulkJob:
     """Issue the job's pending rows in file order; returns the job when no row is left.
 
-    Each row is claimed (locked, still pending) and issued in its own transaction, so a
-    worker stopped at any point loses or duplicates nothing: run the job again to resume.
-    ``by`` (who runs it, e.g. on the command line) must be allowed to award for the organisation;
-    without it the rows are issued by whoever started the job (or uploaded it).
-    ``issue`` defaults to ``issuing.services.issue_credential``; ``on_progress`` is called
-    with the refreshed job after each batch. A cancelled or finished job is left alone.
-    An unexpected error marks the job failed (with the error) and propagates.
+    Rows are claimed (locked, still pending) and issued ``batch_size`` at a time, each
+    batch in one transaction together with its awards, so a worker stopped at any point
+    loses or duplicates nothing: run the job again to resume. Two runners of one job
+    take different batches. ``by`` (who runs it, e.g. on the command line) must be
+    allowed to award for the organisation; without it the rows are issued by whoever
+    started the job (or uploaded it). ``issue`` defaults to
+    ``issuing.services.issue_credentials``. ``processes`` is the number of processes
+    that sign: by default :func:`signing_processes` when at least
+    :data:`POOL_FROM_ROWS` rows are pending, else 1 (this process). ``on_progress`` is
+    called with the refreshed job after each batch. A cancelled or finished job is left
+    alone. An unexpected error marks the job failed (with the error) and propagates.
     """
     if issue is None:
-        from credstack.issuing.services import issue_credential
+        from credstack.issuing.services import issue_credentials
 
-        issue = issue_credential
+        issue = issue_credentials
     job = BulkJob.objects.select_related(
         "organisation", "definition_version__definition", "started_by", "uploaded_by"
     ).get(public_id=job_id)
@@ -335,26 +413,24 @@ def run_bulk_job(
         started_at=job.started_at or now(),
         heartbeat_at=now(),
     )
-    after_line = 0
+    pending = BulkRow.objects.filter(job=job, state=RowState.PENDING)
+    if processes is None:
+        processes = signing_processes() if pending.count() >= POOL_FROM_ROWS else 1
+    pool = SigningPool(processes) if processes > 1 else None
     try:
+        wait = False
         while True:
-            lines = list(
-                BulkRow.objects.filter(job=job, state=RowState.PENDING, line__gt=after_line)
-                .order_by("line")
-                .values_list("line", flat=True)[:batch_size]
+            claimed = _issue_batch(
+                job, issue, by, batch_size=batch_size, signing_pool=pool, wait=wait
             )
-            if not lines:
-                break
-            for line in lines:
-                with transaction.atomic():
-                    row = (
-                        BulkRow.objects.select_for_update()
-                        .filter(job=job, line=line, state=RowState.PENDING)
-                        .first()
-                    )
-                    if row is not None:  # else another worker took it, or cancelled
-                        _issue_row(row, job, issue, by)
-            after_line = lines[-1]
+            if not claimed:
+                if not pending.exists():
+                    break
+                # The rows left are being issued by another runner: wait for its batch
+                # (it may fail and leave them pending) rather than finish before it.
+                wait = True
+                continue
+            wait = False
             BulkJob.objects.filter(pk=job.pk).update(heartbeat_at=now())
             if on_progress is not None:
                 job.refresh_from_db()
@@ -364,6 +440,9 @@ def run_bulk_job(
             status=JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
+    finally:
+        if pool is not None:
+            pool.close()
     BulkJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=JobStatus.DONE, finished_at=now()
     )
