@@ -163,6 +163,19 @@ def test_the_bad_rows_are_paginated(
     assert lines_in(last, "bad-rows") == [8]
 
 
+def test_the_preview_of_a_large_bad_file_stays_small(
+    client: Client, personas: Personas, version: Any
+) -> None:
+    long_name = "N" * 300  # too long, and echoed in the table
+    data = csv_of([f"learner{n},{long_name}{n},1" for n in range(2000)])
+    job = create_bulk_job(version, data, by=personas.alice)
+    signed_in(client, personas.alice)
+    page = client.get(f"{BULK}{job.public_id}/")
+    assert "2000 invalid rows" in page.content.decode()
+    assert len(lines_in(page.content.decode(), "bad-rows")) == views.ROWS_PER_PAGE
+    assert len(page.content) < 300 * 1024
+
+
 def test_the_template_is_an_empty_csv_with_every_column_that_uploads(
     client: Client, personas: Personas, published_definition: Any
 ) -> None:
