@@ -403,7 +403,11 @@ def require_live(link: ClaimLink, *, now: datetime | None = None) -> None:
 def _consume(link: ClaimLink, *, user: User | None, claimed_as: ClaimedAs, now: datetime) -> None:
     """Mark ``link`` used, once: a concurrent second claim gets ClaimLinkUnusableError."""
     with transaction.atomic():
-        locked = ClaimLink.objects.select_for_update().select_related("award").get(pk=link.pk)
+        locked = (
+            ClaimLink.objects.select_for_update(of=("self",))
+            .select_related("award")
+            .get(pk=link.pk)
+        )
         require_live(locked, now=now)
         ClaimLink.objects.filter(pk=link.pk).update(
             claimed_at=now, claimed_by=user, claimed_as=claimed_as
