@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from credstack.bulk import views
 from credstack.bulk.models import BulkJob, JobStatus
 from credstack.bulk.services import create_bulk_job
-from credstack.issuing.models import Award
+from credstack.issuing.models import Award, SigningKey
 from tests.bulk.conftest import csv_of
 from tests.conftest import Personas
 
@@ -131,6 +132,18 @@ def test_a_running_job_shows_its_progress_and_follows_it(
 
     unfollowed = client.get(f"{BULK}{job.public_id}/", {"follow": "off"}).content.decode()
     assert "http-equiv" not in unfollowed and "<script>" not in unfollowed
+
+
+def test_rows_the_award_service_refuses_are_listed_with_the_reason(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    SigningKey.objects.filter(organisation=personas.uni_a).update(retired_at=timezone.now())
+    signed_in(client, personas.alice)
+    page = client.get(client.post(f"{BULK}{job.public_id}/start/")["Location"]).content.decode()
+    assert "Done: 0 credentials issued. 2 rows failed (see below)." in page
+    assert lines_in(page, "failed-rows") == [2, 5]
+    assert "Uni A has no active signing key" in page
+    assert not Award.objects.exists()
 
 
 def test_a_validated_job_can_be_discarded(client: Client, personas: Personas, job: BulkJob) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from credstack.issuing import award_views
-from credstack.issuing.models import Award, AwardStatus
+from credstack.issuing.models import Award, AwardStatus, SigningKey
 from credstack.issuing.services import (
     create_definition,
     issue_credential,
@@ -217,7 +217,7 @@ def test_a_bad_award_form_says_why_and_keeps_what_was_typed(
         award_url(published_definition),
         {"recipient": "bob-at-example.org", "recipient_name": "Bob Learner"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "not an email address" in response.content.decode()
     assert 'value="Bob Learner"' in response.content.decode()
     assert not Award.objects.exists()
@@ -257,6 +257,23 @@ def test_a_form_reused_for_another_learner_awards_nothing_and_keeps_the_input(
         {**data, "recipient": "carol@example.org", "idempotency_key": form_key(html)},
     )
     assert Award.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_organisation_without_a_signing_key_is_told_and_the_input_kept(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    SigningKey.objects.filter(organisation=personas.uni_a).update(retired_at=datetime.now(UTC))
+    signed_in(client, personas.alice)
+    response = client.post(
+        award_url(published_definition),
+        {"recipient": "bob@example.org", "recipient_name": "Bob Learner"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Uni A has no active signing key" in html
+    assert 'value="bob@example.org"' in html and 'value="Bob Learner"' in html
+    assert not Award.objects.exists()
 
 
 @pytest.mark.django_db

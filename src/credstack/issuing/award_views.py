@@ -30,6 +30,7 @@ from credstack.common.errors import (
     CredstackError,
     NotAuthenticatedError,
     NotFoundError,
+    PermissionDeniedError,
     ValidationFailedError,
 )
 from credstack.issuing import award_queries, services
@@ -148,9 +149,12 @@ def award_new_page(request: HttpRequest, slug: str, definition_id: str) -> HttpR
     submitted_at = timezone.now()
     try:
         award = services.issue_credential(version, by=request.user, **form.award_arguments())
+    except (PermissionDeniedError, NotFoundError):
+        raise
     except ConflictError as error:
         if error.code != "idempotency_key_reused":
-            raise
+            context["error"] = error.message
+            return render(request, "issuing/awards/new.html", context, status=error.http_status)
         # The form was used before for another recipient (back button, edited, sent
         # again): keep what was typed, with a fresh key, and say so.
         context["form"] = AwardForm(with_form_key(request.POST, fresh=True))
@@ -159,9 +163,10 @@ def award_new_page(request: HttpRequest, slug: str, definition_id: str) -> HttpR
             "send it again to make a new award."
         )
         return render(request, "issuing/awards/new.html", context, status=409)
-    except ValidationFailedError as error:
-        context.update({"error": error.message, "problems": error.problems})
-        return render(request, "issuing/awards/new.html", context, status=400)
+    except CredstackError as error:
+        # Invalid award, no key-encryption key...: what was typed stays in the form.
+        context.update({"error": error.message, "problems": getattr(error, "problems", [])})
+        return render(request, "issuing/awards/new.html", context, status=error.http_status)
     if award.created_at < submitted_at:
         messages.info(
             request, _("This form had already been sent: the credential was awarded once.")
