@@ -194,6 +194,10 @@ LOGIN_REDIRECT_URL = "wallet:list"
 # Largest PNG or SVG an issuer can upload for a definition, in bytes.
 CREDSTACK_IMAGE_MAX_BYTES = env_int("CREDSTACK_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 
+# --- Demo ----------------------------------------------------------------------------
+# A demo instance (set by `credstack demo`): the home page lists the demo accounts.
+CREDSTACK_DEMO = env_bool("CREDSTACK_DEMO", False)
+
 # --- Bulk awarding -----------------------------------------------------------------------
 # Rows and bytes one uploaded CSV may hold.
 CREDSTACK_BULK_MAX_ROWS = env_int("CREDSTACK_BULK_MAX_ROWS", 100_000)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
+    path("", include("credstack.web.urls")),
     path("", include("credstack.verification.urls")),
     path("", include("credstack.issuing.urls")),
     path("", include("credstack.bulk.urls")),
