@@ -24,6 +24,7 @@ VARIABLES = (
     "CREDSTACK_REDIS_URL",
     "CREDSTACK_SMTP_URL",
     "CREDSTACK_JOBS_IMMEDIATE",
+    "CREDSTACK_HSTS_SECONDS",
     "DATABASE_URL",
 )
 
@@ -132,6 +133,26 @@ def test_it_uses_postgresql_redis_and_smtp_from_urls(load):
     assert settings["SESSION_COOKIE_SECURE"] is True
 
 
+def test_worker_processes_share_the_rate_limit_counts_through_redis(load):
+    production = {"CREDSTACK_SECRET_KEY": "x" * 50, "CREDSTACK_KEY_ENCRYPTION_KEY": KEK}
+    assert "CACHES" not in load(**production)  # Django's in-memory cache, per process
+    cache = load(**production, CREDSTACK_REDIS_URL="redis://10.0.0.5:6379/1")["CACHES"]
+    assert cache["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["default"]["LOCATION"] == "redis://10.0.0.5:6379/1"
+
+
+def test_it_sends_strict_transport_security_only_when_asked(load):
+    production = {
+        "CREDSTACK_SECRET_KEY": "x" * 50,
+        "CREDSTACK_KEY_ENCRYPTION_KEY": KEK,
+        "CREDSTACK_BASE_URL": "https://badges.example.edu",
+    }
+    assert load(**production)["SECURE_HSTS_SECONDS"] == 0
+    assert load(**production, CREDSTACK_HSTS_SECONDS="31536000")["SECURE_HSTS_SECONDS"] == (
+        31536000
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -140,6 +161,8 @@ def test_it_uses_postgresql_redis_and_smtp_from_urls(load):
         ("CREDSTACK_BASE_URL", "badges.example.edu"),
         ("CREDSTACK_SMTP_URL", "mail.example.org"),
         ("CREDSTACK_DEBUG", "maybe"),
+        ("CREDSTACK_HSTS_SECONDS", "a year"),
+        ("CREDSTACK_HSTS_SECONDS", "-1"),
     ],
 )
 def test_it_names_the_variable_with_a_bad_value(load, name, value):

@@ -174,6 +174,18 @@ else:
 # Run jobs in the calling process (no worker) when asked, e.g. in tests or debug.
 HUEY["immediate"] = env_bool("CREDSTACK_JOBS_IMMEDIATE", DEBUG)
 
+# --- Cache ---------------------------------------------------------------------------
+# The verification rate limit counts in Django's cache. With Redis, all worker processes
+# share one count per client; otherwise each process keeps its own, in memory.
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "credstack",
+        }
+    }
+
 # --- Public verification and the network ----------------------------------------------
 # Largest submission the verifier page and POST /credentials/verify accept, in bytes.
 CREDSTACK_VERIFY_MAX_BYTES = env_int("CREDSTACK_VERIFY_MAX_BYTES", 2 * 1024 * 1024)
@@ -254,11 +266,19 @@ PASSWORD_HASHERS = [
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _base.scheme == "https"
 if env_bool("CREDSTACK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Strict-Transport-Security on every answer over https (0: not sent, e.g. when the
+# reverse proxy sends it).
+SECURE_HSTS_SECONDS = env_int("CREDSTACK_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("CREDSTACK_HSTS_SECONDS must be 0 or more (seconds)")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CREDSTACK_LOG_LEVEL", "INFO")},
+    # Configured here, so that the job worker (run_huey) does not add a second handler.
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }
