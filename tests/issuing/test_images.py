@@ -8,7 +8,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, PngImagePlugin
 
 from credstack.common.errors import PermissionDeniedError, ValidationFailedError
 from credstack.issuing import images
@@ -105,9 +105,22 @@ def test_it_refuses_a_png_bomb_past_pillows_own_limit() -> None:
     assert "more than 16.8 million pixels" in refusal(bomb, "bomb.png")
 
 
-def test_it_refuses_a_truncated_png() -> None:
-    message = refusal(png(300, 300)[:200], "cut.png")
-    assert message == "The file starts like a PNG but cannot be decoded."
+@pytest.mark.parametrize("pillow_loads_truncated_images", [False, True])
+def test_it_refuses_a_truncated_png(
+    monkeypatch: pytest.MonkeyPatch, pillow_loads_truncated_images: bool
+) -> None:
+    # WeasyPrint (PDF certificates) switches Pillow's truncation check off for the process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", pillow_loads_truncated_images)
+    whole = png(300, 300)
+    for cut in (200, len(whole) - 20):
+        message = refusal(whole[:cut], "cut.png")
+        assert message == "The file starts like a PNG but cannot be decoded."
+
+
+def test_it_refuses_a_png_whose_checksum_is_wrong() -> None:
+    whole = bytearray(png(40, 40))
+    whole[-20] ^= 0xFF  # inside the IDAT chunk
+    assert refusal(bytes(whole), "bad.png") == "The file starts like a PNG but cannot be decoded."
 
 
 def test_it_refuses_a_file_named_png_that_is_not_one() -> None:

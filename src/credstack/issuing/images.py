@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -139,6 +140,10 @@ def _normalise_png(data: bytes) -> NormalisedImage:
                             "limit": f"{MAX_SOURCE_PIXELS / 1_000_000:.1f}",
                         }
                     )
+                # Chunk structure and checksums up to IEND: Pillow's own truncation check
+                # is a process-wide switch WeasyPrint turns off when it is imported.
+                source.verify()
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as source:
                 source.load()
                 picture = _without_palette(source)
     except ValidationFailedError:
@@ -148,7 +153,7 @@ def _normalise_png(data: bytes) -> NormalisedImage:
             _("The PNG declares more than %(limit)s million pixels, the most accepted.")
             % {"limit": f"{MAX_SOURCE_PIXELS / 1_000_000:.1f}"}
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error):
         raise _refuse(_("The file starts like a PNG but cannot be decoded.")) from None
     picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     # A fresh image carries none of the source's text, EXIF, ICC or timestamp chunks.
