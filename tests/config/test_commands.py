@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import queue
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +125,54 @@ def test_it_names_the_did_web_and_its_document_on_a_public_instance(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "did:web:badges.uni-a.example:orgs:uni-a" in result.stdout
     assert "https://badges.uni-a.example/orgs/uni-a/did.json" in result.stdout
+
+
+def test_the_worker_runs_the_instance_jobs_until_interrupted(tmp_path):
+    home = tmp_path / "home"
+    assert run(*INIT, home=home).returncode == 0
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("CREDSTACK_", "DJANGO_", "DATABASE_URL"))
+    }
+    environment["DJANGO_SETTINGS_MODULE"] = "credstack.config.settings"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", RUN_COMMANDS, "worker", "--home", str(home)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert worker.stderr is not None
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in worker.stderr], daemon=True
+    ).start()
+    log: list[str] = []
+    try:
+        # At start it runs the periodic job that resumes stalled bulk awards.
+        deadline = time.monotonic() + 120
+        while not any("resume_stalled_bulk_jobs_task" in ln and "executed" in ln for ln in log):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or worker.poll() is not None:
+                pytest.fail("the worker ran no job:\n" + "".join(log))
+            try:
+                log.append(lines.get(timeout=min(remaining, 1)))
+            except queue.Empty:
+                continue
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
+def test_the_worker_is_refused_where_jobs_run_in_the_web_process(tmp_path):
+    home = tmp_path / "home"
+    assert run("worker", home=home).returncode == 2  # no data directory yet
+    assert run(*INIT, home=home).returncode == 0
+    result = run("worker", home=home, CREDSTACK_JOBS_IMMEDIATE="true")
+    assert result.returncode == 2
+    assert "no worker is needed" in result.stderr and "Traceback" not in result.stderr

@@ -148,8 +148,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the platform for local use. In production run
-    `gunicorn credstack.config.wsgi` (or `uvicorn credstack.config.asgi:application`)
-    behind a reverse proxy instead, with `huey_consumer` for background jobs."""
+    `gunicorn credstack.config.wsgi` behind a reverse proxy instead, with
+    `credstack worker` for background jobs (docs/deployment.md)."""
     directory = data_directory(home)
     if not directory.is_dir():
         _fail(f"no data directory {directory}: run `credstack init` first")
@@ -178,6 +178,33 @@ def serve(
         _fail(f"cannot listen on {host}:{port}: {error}", code=1)
     except KeyboardInterrupt:
         pass
+
+
+def worker(
+    home: Annotated[
+        Path | None, typer.Option(help="Data directory (default: $CREDSTACK_HOME or ./.credstack).")
+    ] = None,
+) -> None:
+    """Run the background job worker (bulk awards and the other queued jobs). Run exactly
+    one per instance, always: it also resumes, every minute, a bulk job whose worker
+    stopped. Ctrl-C (SIGINT) stops it after the running job; SIGTERM at once."""
+    directory = data_directory(home)
+    if not directory.is_dir():
+        _fail(f"no data directory {directory}: run `credstack init` first")
+    _setup(directory)
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.HUEY.get("immediate"):
+        _fail(
+            "jobs run inside the web process here (CREDSTACK_JOBS_IMMEDIATE, or debug): "
+            "no worker is needed; set CREDSTACK_JOBS_IMMEDIATE=false to use one"
+        )
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not Path(database["NAME"]).exists():
+        _fail(f"no database in {directory}: run `credstack init` first")
+    call_command("run_huey")
 
 
 # --- Awarding: credstack issue, credstack revoke, credstack token create ---------------
@@ -337,6 +364,7 @@ def register(app: typer.Typer) -> None:
     """Add the platform's commands to the ``credstack`` application."""
     app.command()(init)
     app.command()(serve)
+    app.command()(worker)
     app.command()(issue)
     app.command()(revoke)
     app.add_typer(token_app, name="token")
