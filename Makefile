@@ -1,13 +1,13 @@
-# credstack: `make demo` runs the main job, `make test` runs the whole test suite.
-# Both install what they need first (a virtualenv in .venv, Node packages for the
-# interoperability tests), so they work on a fresh machine.
+# credstack: `make demo` serves a demo instance (the main job), `make test` runs the whole
+# test suite. Both install what they need first (a virtualenv in .venv, Node packages for
+# the interoperability tests), so they work on a fresh machine.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install install-test demo test lint format
+.PHONY: install install-test demo demo-offline test lint format
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,14 @@ $(WRK):
 install-test: install pango interop/node_modules/.installed tests/browser/node_modules/.installed \
 	$(CHROMIUM) $(WRK)
 
+# A local instance seeded with demo data at http://127.0.0.1:8000/, served until Ctrl-C
+# (docs/demo.md). DEMO_ARGS passes options, e.g. DEMO_ARGS="--reset --port 8001".
+DEMO_ARGS ?=
 demo: install
+	$(BIN)/credstack demo $(DEMO_ARGS)
+
+# The trust core's story offline: sign, verify, tamper, bake, revoke (no server).
+demo-offline: install
 	$(BIN)/python examples/demo.py
 
 lint: install

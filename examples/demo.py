@@ -1,4 +1,4 @@
-"""credstack's trust core, end to end, offline: what `make demo` runs.
+"""credstack's trust core, end to end, offline: what `make demo-offline` runs.
 
 A university signs an EU micro-credential (Open Badges 3.0, eddsa-rdfc-2022) with a
 status list entry, publishes its status list, and an employer verifies the credential as

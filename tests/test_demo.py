@@ -1,4 +1,4 @@
-"""`make demo` runs examples/demo.py: it must tell the story it promises."""
+"""`make demo-offline` runs examples/demo.py: it must tell the story it promises."""
 
 from __future__ import annotations
 

@@ -365,6 +365,9 @@ def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(serve)
     app.command()(worker)
+    from credstack.demo.command import demo
+
+    app.command()(demo)
     app.command()(issue)
     app.command()(revoke)
     app.add_typer(token_app, name="token")
