@@ -174,6 +174,7 @@ def test_the_award_pages_fit_a_phone(
         f"/orgs/uni-a/definitions/{published_definition.public_id}/award/",
         f"/orgs/uni-a/awards/{award.public_id}/",
         f"/orgs/uni-a/awards/{award.public_id}/revoke/",
+        f"/orgs/uni-a/awards/{award.public_id}/recipient-email/",
         "/orgs/uni-a/bulk/",
         "/orgs/uni-a/bulk/new/",
         f"/orgs/uni-a/bulk/{job.public_id}/",

@@ -444,3 +444,119 @@ def test_award_dates_become_the_start_and_end_of_the_day_in_utc() -> None:
     assert arguments["awarded_at"] == datetime(2026, 2, 1, tzinfo=UTC)
     assert arguments["valid_until"] == datetime(2026, 2, 2, 23, 59, 59, tzinfo=UTC)
     assert arguments["idempotency_key"].startswith("web-")
+
+
+# --- Claim links ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def emailed_award(
+    personas: Personas, published_definition: Any, django_capture_on_commit_callbacks: Any
+) -> Award:
+    """An award whose claim email went out (its commit callbacks ran)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return award_to(published_definition, personas, "bob@example.org", "Bob Learner")
+
+
+@pytest.mark.django_db
+def test_the_award_page_shows_the_claim_link_and_sends_a_new_one(
+    client: Client,
+    personas: Personas,
+    emailed_award: Award,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.claims.conftest import token_in
+
+    first_token = token_in(mailoutbox[0])
+    signed_in(client, personas.alice)
+    page = client.get(detail_url(emailed_award)).content.decode()
+    claim = page.split('id="claim"', 1)[1].split("</dl>", 1)[0]
+    assert "bob@example.org" in claim and "not used yet" in claim
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{detail_url(emailed_award)}claim-link/")
+    assert [message.to for message in mailoutbox] == [["bob@example.org"], ["bob@example.org"]]
+    assert "A new claim link is on its way to bob@example.org" in (
+        client.get(response["Location"]).content.decode()
+    )
+    assert client.get(f"/claim/{first_token}/").status_code == 410
+    assert client.get(f"/claim/{token_in(mailoutbox[1])}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_correcting_the_address_sends_the_link_elsewhere_without_reissuing(
+    client: Client,
+    personas: Personas,
+    emailed_award: Award,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    signed_in(client, personas.alice)
+    url = f"{detail_url(emailed_award)}recipient-email/"
+    refused = client.post(url, {"new_email": "bob@example.net", "reason": ""})
+    assert refused.status_code == 422
+    assert "reason: say why the address changes" in refused.content.decode()
+    assert 'value="bob@example.net"' in refused.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"new_email": "bob@example.net", "reason": "Typo"})
+    assert response["Location"] == detail_url(emailed_award)
+    assert mailoutbox[-1].to == ["bob@example.net"]
+    page = client.get(detail_url(emailed_award)).content.decode()
+    assert "bob@example.org → bob@example.net" in page
+    assert "the credential identifies the learner by bob@example.org" in page
+    emailed_award.refresh_from_db()
+    assert (emailed_award.status, emailed_award.recipient_email) == ("active", "bob@example.org")
+
+
+@pytest.mark.django_db
+def test_correcting_the_address_can_reissue_the_credential(
+    client: Client, personas: Personas, emailed_award: Award
+) -> None:
+    signed_in(client, personas.alice)
+    response = client.post(
+        f"{detail_url(emailed_award)}recipient-email/",
+        {"new_email": "bob@example.net", "reason": "Wrong person's address", "reissue": "on"},
+    )
+    new_award = Award.objects.get(recipient_email="bob@example.net")
+    assert response["Location"] == detail_url(new_award)
+    emailed_award.refresh_from_db()
+    assert emailed_award.status == AwardStatus.REVOKED
+    assert emailed_award.status_reason == f"re-issued to {new_award.public_id}"
+    assert new_award.recipient_name == "Bob Learner"
+    assert "the award to the old address is revoked" in (
+        client.get(response["Location"]).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_the_claim_link_but_cannot_resend_or_redirect_it(
+    client: Client, personas: Personas, emailed_award: Award, mailoutbox: list[Any]
+) -> None:
+    signed_in(client, personas.victor)
+    page = client.get(detail_url(emailed_award)).content.decode()
+    assert 'id="claim"' in page
+    assert "claim-link/" not in page and "recipient-email/" not in page
+    assert client.post(f"{detail_url(emailed_award)}claim-link/").status_code == 403
+    refused = client.post(
+        f"{detail_url(emailed_award)}recipient-email/",
+        {"new_email": "victor@example.org", "reason": "Mine now"},
+    )
+    assert refused.status_code == 403
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_award_to_a_did_has_no_claim_link(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    award = issue_credential(
+        published_definition.published_version,
+        recipient_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        by=personas.alice,
+    )
+    signed_in(client, personas.alice)
+    assert 'id="claim"' not in client.get(detail_url(award)).content.decode()
+    page = client.get(f"{detail_url(award)}recipient-email/").content.decode()
+    assert "identifies its learner by a DID" in page

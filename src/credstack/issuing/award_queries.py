@@ -189,3 +189,34 @@ def bulk_job_of(award: Award) -> str | None:
         .first()
     )
     return job_id
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """Where an award's claim links go and what became of the latest one."""
+
+    address: str
+    latest: Any  # claims.models.ClaimLink | None
+    state: str | None  # claims.services.LinkState of the latest link
+    changes: list[Any]  # claims.models.RecipientEmailChange, oldest first
+
+
+def claims_installed() -> bool:
+    return apps.is_installed("credstack.claims")
+
+
+def claim_summary(award: Award) -> ClaimSummary | None:
+    """The award's claim links, for an award to an email address on an instance that
+    sends claim emails; None otherwise."""
+    if not award.recipient_email or not claims_installed():
+        return None
+    from credstack.claims import services as claims
+    from credstack.claims.models import ClaimLink
+
+    latest = ClaimLink.objects.filter(award=award).first()
+    return ClaimSummary(
+        address=claims.current_address(award),
+        latest=latest,
+        state=str(claims.link_state(latest)) if latest is not None else None,
+        changes=claims.email_changes(award),
+    )

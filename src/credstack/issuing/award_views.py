@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from credstack.accounts.permissions import Action, can
 from credstack.common.errors import (
@@ -196,6 +196,8 @@ def award_page(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
             "public_url": public_award_url(award),
             "definition_url": existing_path(definition_path),
             "bulk_job": bulk_job,
+            "claim": award_queries.claim_summary(award),
+            "can_award": can(request.user, organisation, Action.AWARD),
         },
     )
 
@@ -246,4 +248,89 @@ def award_status_page(request: HttpRequest, slug: str, award_id: str, change: st
         messages.error(request, error.message)
     else:
         messages.success(request, STATUS_CHANGE_DONE[change])
+    return redirect("issuing:award", slug=organisation.slug, award_id=award.public_id)
+
+
+# --- Claim links (when the instance sends claim emails) ------------------------------
+
+
+def _claims_services() -> Any:
+    if not award_queries.claims_installed():
+        raise NotFoundError(_("This instance sends no claim emails."))
+    from credstack.claims import services as claims
+
+    return claims
+
+
+@require_POST
+@issuer_page
+def award_claim_resend_action(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
+    """Send the learner a new claim link; the previous one stops working."""
+    claims = _claims_services()
+    organisation = award_queries.member_organisation(request.user, slug, Action.AWARD)
+    award = award_queries.award_of(organisation, award_id, by=request.user)
+    try:
+        address = claims.resend_claim(award, by=request.user)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("A new claim link is on its way to %(address)s; the previous link no longer works.")
+            % {"address": address},
+        )
+    return redirect("issuing:award", slug=organisation.slug, award_id=award.public_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@issuer_page
+def award_recipient_email_page(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
+    """Correct the address the claim links go to, or re-issue to the corrected address."""
+    claims = _claims_services()
+    organisation = award_queries.member_organisation(request.user, slug, Action.AWARD)
+    award = award_queries.award_of(organisation, award_id, by=request.user)
+    posted = request.POST if request.method == "POST" else {}
+    context: dict[str, Any] = {
+        **_section(organisation, "awards"),
+        "award": award,
+        "claim": award_queries.claim_summary(award),
+        "new_email": str(posted.get("new_email", ""))[:254],
+        "reason": str(posted.get("reason", ""))[:2000],
+        "reissue": posted.get("reissue") == "on",
+        "can_reissue": can(request.user, organisation, Action.REVOKE),
+    }
+    if request.method != "POST":
+        return render(request, "issuing/awards/recipient_email.html", context)
+    try:
+        change = claims.change_recipient_email(
+            award,
+            context["new_email"],
+            by=request.user,
+            reason=context["reason"],
+            reissue=context["reissue"],
+        )
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except CredstackError as error:
+        context.update({"error": error.message, "problems": getattr(error, "problems", [])})
+        return render(
+            request, "issuing/awards/recipient_email.html", context, status=error.http_status
+        )
+    if change.reissued_as is not None:
+        messages.success(
+            request,
+            _(
+                "The credential was issued again to %(address)s; the award to the old "
+                "address is revoked."
+            )
+            % {"address": change.new_email},
+        )
+        return redirect(
+            "issuing:award", slug=organisation.slug, award_id=change.reissued_as.public_id
+        )
+    messages.success(
+        request,
+        _("A claim link is on its way to %(address)s; earlier links no longer work.")
+        % {"address": change.new_email},
+    )
     return redirect("issuing:award", slug=organisation.slug, award_id=award.public_id)

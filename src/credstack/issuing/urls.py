@@ -48,6 +48,16 @@ urlpatterns = [
         name="award-reinstate",
     ),
     path(
+        "orgs/<slug:slug>/awards/<str:award_id>/claim-link/",
+        award_views.award_claim_resend_action,
+        name="award-claim-resend",
+    ),
+    path(
+        "orgs/<slug:slug>/awards/<str:award_id>/recipient-email/",
+        award_views.award_recipient_email_page,
+        name="award-recipient-email",
+    ),
+    path(
         "orgs/<slug:slug>/definitions/<str:definition_id>/award/",
         award_views.award_new_page,
         name="award-new",
