@@ -170,6 +170,8 @@ def test_an_issuer_awards_one_credential(
     page = client.get(response["Location"]).content.decode()
     assert "The credential was awarded." in page
     assert "Bob Learner" in page and "https://portfolio.example.org/bob" in page
+    assert f'href="/c/{award.public_id}/"' in page
+    assert f'href="/orgs/uni-a/definitions/{published_definition.public_id}/"' in page
 
 
 @pytest.mark.django_db

@@ -18,7 +18,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,23 +73,6 @@ def issuer_page(view: View) -> View:
         return response
 
     return wrapper
-
-
-def existing_path(path: str) -> str | None:
-    """``path`` if this instance serves it (pages other parts of the platform add)."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return None
-    return path
-
-
-def public_award_url(award: Award) -> str | None:
-    """The award's public page, where the instance has one."""
-    try:
-        return reverse("issuing:award-page", args=[award.public_id])
-    except NoReverseMatch:
-        return None
 
 
 def _section(organisation: Any, section: str) -> dict[str, Any]:
@@ -181,9 +163,6 @@ def award_new_page(request: HttpRequest, slug: str, definition_id: str) -> HttpR
 def award_page(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
     organisation = award_queries.member_organisation(request.user, slug)
     award = award_queries.award_of(organisation, award_id, by=request.user)
-    definition_path = (
-        f"/orgs/{organisation.slug}/definitions/{award.definition_version.definition.public_id}/"
-    )
     bulk_job = award_queries.bulk_job_of(award)
     return render(
         request,
@@ -193,8 +172,6 @@ def award_page(request: HttpRequest, slug: str, award_id: str) -> HttpResponse:
             "award": award,
             "history": award_queries.award_history(award),
             "can_change_status": can(request.user, organisation, Action.REVOKE),
-            "public_url": public_award_url(award),
-            "definition_url": existing_path(definition_path),
             "bulk_job": bulk_job,
             "claim": award_queries.claim_summary(award),
             "can_award": can(request.user, organisation, Action.AWARD),
