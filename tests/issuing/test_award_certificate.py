@@ -193,5 +193,12 @@ def test_weasyprint_opens_nothing_but_data_uris(award, monkeypatch):
     assert opened and all(url.startswith("data:") for url in opened)
 
 
+def test_rendering_leaves_pillow_refusing_truncated_images(award):
+    from PIL import ImageFile
+
+    certificates.render_certificate_pdf(award)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def _must_not_render(award: Award) -> bytes:
     raise AssertionError("the stored certificate should have been served")

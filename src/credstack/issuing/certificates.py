@@ -85,15 +85,29 @@ def certificate_html(award: Award) -> str:
 def render_certificate_pdf(award: Award) -> bytes:
     """The award's certificate as PDF bytes. Raises whatever WeasyPrint raises (a
     missing Pango library is an OSError)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
+    html_document, url_fetcher = _weasyprint()
     # Only data: URIs; every other URL (file:, http:, https:) is refused.
-    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
-    document = HTML(string=certificate_html(award), base_url=None, url_fetcher=fetcher)
+    fetcher = url_fetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+    document = html_document(string=certificate_html(award), base_url=None, url_fetcher=fetcher)
     pdf = document.write_pdf(pdf_tags=True)  # a tagged PDF, for screen readers
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _weasyprint() -> tuple[Any, Any]:
+    """WeasyPrint's HTML and URLFetcher classes, imported without its side effect: on
+    import it lets Pillow load truncated images in the whole process, which would let a
+    truncated definition image pass ``images.normalise`` in the worker. Certificates
+    hold no raster image, so Pillow's default (refuse them) is put back."""
+    from PIL import ImageFile
+
+    refuse_truncated = not ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    if refuse_truncated:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return HTML, URLFetcher
 
 
 def render_and_store_certificate(award_public_id: str, *, now: datetime | None = None) -> None:
