@@ -1,14 +1,16 @@
 """Micro-benchmark of RDFC-1.0 canonicalization (credstack.standards.jsonld.canonicalization).
 
-Run: ``.venv/bin/python benchmarks/canonicalization.py``. For each canonical document it
-parses the N-Quads, gives the blank nodes fresh random labels and shuffles the quads,
-then prints the median time of one ``canonicalize()`` call over many runs. Last, it
-times the refusal of the W3C suite's poison graph (test074, a 10-node clique) under the
-default work bound, in CPU time so that a busy machine does not inflate it.
+Run: ``.venv/bin/python benchmarks/canonicalization.py`` (``--quick`` for a smoke run of
+few calls). For each canonical document it parses the N-Quads, gives the blank nodes
+fresh random labels and shuffles the quads, then prints the median time of one
+``canonicalize()`` call over many runs. Last, it times the refusal of the W3C suite's
+poison graph (test074, a 10-node clique) under the default work bound, in CPU time so
+that a busy machine does not inflate it.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import sys
@@ -39,10 +41,10 @@ def shuffled(quads: list[Quad], rng: random.Random) -> list[Quad]:
     return result
 
 
-def measure(parts: tuple[str, ...], rng: random.Random) -> tuple[int, int, float]:
+def measure(parts: tuple[str, ...], rng: random.Random, runs: int = RUNS) -> tuple[int, int, float]:
     expected = read_text(*parts)
     quads = parse_nquads(expected)
-    inputs = [shuffled(quads, rng) for _ in range(RUNS)]
+    inputs = [shuffled(quads, rng) for _ in range(runs)]
     for quads_in in inputs[:50]:  # warm up
         assert canonicalize(quads_in) == expected
     timings = []
@@ -54,10 +56,10 @@ def measure(parts: tuple[str, ...], rng: random.Random) -> tuple[int, int, float
     return len(quads), blank_nodes, statistics.median(timings) * 1e6
 
 
-def refusal_milliseconds() -> float:
+def refusal_milliseconds(runs: int = 5) -> float:
     poison = parse_nquads(read_text("vectors", "w3c-rdf-canon", "rdfc10", "test074-in.nq"))
     timings = []
-    for _ in range(5):
+    for _ in range(runs):
         start = time.process_time()
         try:
             canonicalize(poison)
@@ -69,11 +71,15 @@ def refusal_milliseconds() -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few runs")
+    quick = parser.parse_args().quick
     rng = random.Random(8785)
     for name, parts in DOCUMENTS:
-        quads, blank_nodes, micros = measure(parts, rng)
+        quads, blank_nodes, micros = measure(parts, rng, runs=50 if quick else RUNS)
         print(f"{name}: {quads} quads, {blank_nodes} blank nodes: {micros:.1f} µs median")
-    print(f"poison graph (W3C test074) refused in {refusal_milliseconds():.0f} ms CPU median")
+    refusal = refusal_milliseconds(runs=1 if quick else 5)
+    print(f"poison graph (W3C test074) refused in {refusal:.0f} ms CPU median")
 
 
 if __name__ == "__main__":
