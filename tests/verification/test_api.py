@@ -141,6 +141,21 @@ def test_an_unparseable_credential_is_a_report_not_an_error(client: Client) -> N
     assert result["verdict"] == "invalid"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PATHS)
+def test_it_reads_no_database_and_sets_no_cookie(
+    client: Client,
+    path: str,
+    signed: SignedSet,
+    status_list: Callable[..., None],
+    django_assert_num_queries: Any,
+) -> None:
+    with django_assert_num_queries(0):
+        response = post(client, path, {"verifiableCredential": signed.credential})
+    assert response.json()["verified"] is True
+    assert not response.cookies  # no session, no CSRF token: nothing kept per visitor
+
+
 def test_it_needs_no_login_and_no_csrf_token(signed: SignedSet) -> None:
     strict = Client(enforce_csrf_checks=True)
     response = post(strict, PATHS[0], {"verifiableCredential": signed.credential})
