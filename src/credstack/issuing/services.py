@@ -8,19 +8,22 @@ the API and the command line cannot forget to.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Field, ForeignKey, IntegerField, JSONField, TextField
 from django.utils import timezone
 
 from credstack.accounts.models import Organisation, User
@@ -622,7 +625,9 @@ def issue_credentials(
     outcome and the others go on. The new awards are stored in one transaction (inside
     the caller's, if any): one locked read-modify-write of each status list they use,
     one insert, and one ``awards_issued`` signal after commit. ``signing_pool`` checks
-    and signs the credentials in worker processes (see ``batch_signing``).
+    and signs the credentials in worker processes (see ``batch_signing``). The awards'
+    credentials share the parts that are the same for all (issuer, achievement) in
+    memory: like any signed credential, treat them as read-only.
 
     Raises PermissionDeniedError (then nothing is done).
     """
@@ -785,14 +790,6 @@ def _prepare(
     )
 
 
-def _json_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _json_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_copy(item) for item in value]
-    return value
-
-
 def _store_awards(
     version: DefinitionVersion,
     batch: list[_Prepared],
@@ -845,7 +842,7 @@ def _store_awards(
                     status_list_entry(
                         list_credential_url=list_urls[status_list.pk],
                         index=index,
-                        purpose=purpose,
+                        purpose=str(purpose),
                     )
                     for purpose, (status_list, index) in (
                         (purpose, allocated[number]) for purpose, allocated in entries.items()
@@ -855,8 +852,8 @@ def _store_awards(
                 evidence_url=prepared.evidence_url,
                 grade=prepared.grade,
                 # The first credential takes the parts as made, the others copies.
-                issuer=_json_copy(profile) if number else profile,
-                achievement=_json_copy(achievement) if number else achievement,
+                issuer=profile,
+                achievement=achievement,
             )
         )
     if signing_pool is not None:
@@ -866,6 +863,7 @@ def _store_awards(
     del credentials
     outcome: dict[int, Award | CredstackError] = {}
     unused: list[tuple[StatusList, int]] = []
+    new_award = _AwardMaker()
     awards = []
     for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
         revocation_list, revocation_index = entries[StatusPurpose.REVOCATION][number]
@@ -879,28 +877,32 @@ def _store_awards(
                 (suspension_list, suspension_index),
             ]
             continue
-        award = Award(
-            organisation=organisation,
-            definition_version=version,
-            recipient_email=prepared.recipient_email,
-            recipient_name=recipients[number].name,
-            recipient_did=prepared.recipient_did,
-            identity_salt=recipients[number].salt,
-            credential=result.signed,
-            credential_id=credential_ids[number],
-            awarded_at=prepared.awarded_at,
-            valid_from=prepared.awarded_at,
-            valid_until=prepared.valid_until,
-            narrative=prepared.narrative,
-            evidence_url=prepared.evidence_url,
-            grade=prepared.grade,
-            revocation_list=revocation_list,
-            revocation_index=revocation_index,
-            suspension_list=suspension_list,
-            suspension_index=suspension_index,
-            idempotency_key=prepared.idempotency_key,
-            created_by=by,
-            created_at=now,
+        award = new_award(
+            {
+                "recipient_email": prepared.recipient_email,
+                "recipient_name": recipients[number].name,
+                "recipient_did": prepared.recipient_did,
+                "identity_salt": recipients[number].salt,
+                "credential": result.signed,
+                "credential_id": credential_ids[number],
+                "awarded_at": prepared.awarded_at,
+                "valid_from": prepared.awarded_at,
+                "valid_until": prepared.valid_until,
+                "narrative": prepared.narrative,
+                "evidence_url": prepared.evidence_url,
+                "grade": prepared.grade,
+                "revocation_index": revocation_index,
+                "suspension_index": suspension_index,
+                "idempotency_key": prepared.idempotency_key,
+                "created_at": now,
+            },
+            {
+                "organisation": organisation,
+                "definition_version": version,
+                "revocation_list": revocation_list,
+                "suspension_list": suspension_list,
+                "created_by": by,
+            },
         )
         awards.append(award)
         outcome[prepared.position] = award
@@ -910,41 +912,115 @@ def _store_awards(
     return outcome
 
 
+class _AwardMaker:
+    """Makes unsaved Awards from values by field name (other fields take their
+    defaults), with the related objects cached as the keyword constructor does. It
+    builds them positionally, as Django does for rows it reads: the keyword constructor's
+    per-field work costs as much as the rest of storing a batch."""
+
+    def __init__(self) -> None:
+        meta = Award._meta
+        self.fields = list(meta.concrete_fields)
+        self.names = [field.name for field in self.fields]
+        self.relations = {
+            field.name: field for field in self.fields if isinstance(field, ForeignKey)
+        }
+
+    def __call__(self, values: dict[str, Any], related: dict[str, Any]) -> Award:
+        row = [
+            values[name]
+            if name in values
+            else (
+                (related[name].pk if related[name] is not None else None)
+                if name in related
+                else field.get_default()
+            )
+            for name, field in zip(self.names, self.fields, strict=True)
+        ]
+        award = Award(*row)
+        for name, value in related.items():
+            self.relations[name].set_cached_value(award, value)
+        return award
+
+
 def _insert_awards(awards: list[Award]) -> None:
-    """Insert ``awards`` and set their primary keys. On PostgreSQL with COPY: Django's
-    ``bulk_create`` passes each column as an array there, and psycopg quotes the signed
-    credentials into array literals several times slower than COPY writes the rows."""
-    if connection.vendor != "postgresql" or len(awards) < 2:
+    """Insert ``awards`` and set their primary keys: on PostgreSQL with COPY, on SQLite
+    with one prepared INSERT run for every row. Django's ``bulk_create`` prepares every
+    field of every row through the model layer, which costs more than storing them, and
+    on PostgreSQL passes each column as an array that psycopg quotes slowly."""
+    if connection.vendor not in ("postgresql", "sqlite") or len(awards) < 2:
         Award.objects.bulk_create(awards)
         return
-    fields = [field for field in Award._meta.concrete_fields if not field.primary_key]
+    meta = Award._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    table = quote(Award._meta.db_table)
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(field.column) for field in [meta.pk, *fields])
+    writers = [_column_value(field) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Award._meta.db_table, Award._meta.pk.column, len(awards)],
-        )
-        for award, (pk,) in zip(awards, cursor.fetchall(), strict=True):
-            award.pk = pk
-        columns = ", ".join(quote(field.column) for field in [Award._meta.pk, *fields])
-        with (
-            connection.wrap_database_errors,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for award in awards:
-                copy.write_row(
-                    [
-                        award.pk,
-                        *(
-                            field.get_db_prep_save(field.pre_save(award, True), connection)
-                            for field in fields
-                        ),
-                    ]
-                )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(awards)],
+            )
+            for award, (pk,) in zip(awards, cursor.fetchall(), strict=True):
+                award.pk = pk
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for award in awards:
+                    copy.write_row([award.pk, *(write(award) for write in writers)])
+        else:
+            # The transaction already holds SQLite's write lock (it allocated status
+            # entries), so nobody else takes these ids; AUTOINCREMENT never reuses one.
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s), 0),"
+                f" COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {table}), 0))",
+                [meta.db_table],
+            )
+            (last,) = cursor.fetchone()
+            for number, award in enumerate(awards, start=last + 1):
+                award.pk = number
+            placeholders = ", ".join(["%s"] * (len(fields) + 1))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                [[award.pk, *(write(award) for write in writers)] for award in awards],
+            )
     for award in awards:
         award._state.adding = False
         award._state.db = connection.alias
+
+
+def _column_value(field: Field[Any, Any]) -> Callable[[Award], Any]:
+    """How :func:`_insert_awards` gets ``field``'s column value from an award built by
+    :func:`_store_awards`: text, numbers and foreign keys as they are (what
+    ``get_db_prep_save`` makes of them), the credential as its JSON text, anything else
+    through ``get_db_prep_save``."""
+    if isinstance(field, JSONField):
+        encoder = field.encoder
+
+        def json_text(award: Award) -> str | None:
+            value = field.value_from_object(award)
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return json_text
+    if isinstance(field, CharField | TextField | IntegerField | ForeignKey):
+        return attrgetter(field.attname)
+    # Mostly datetimes, and a batch's are mostly the same few: prepare each value once.
+    prepared: dict[Any, Any] = {}
+
+    def prepared_value(award: Award) -> Any:
+        value = field.pre_save(award, True)
+        try:
+            return prepared[value]
+        except KeyError:
+            prepared[value] = field.get_db_prep_save(value, connection)
+            return prepared[value]
+        except TypeError:  # not hashable
+            return field.get_db_prep_save(value, connection)
+
+    return prepared_value
 
 
 # --- Revocation and suspension --------------------------------------------------------
