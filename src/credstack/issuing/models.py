@@ -534,3 +534,34 @@ class DefinitionImage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InstanceSigningKey(models.Model):
+    """The instance's own Ed25519 key: it signs what the instance compiles in its own
+    name on a user's behalf (a learner's CLR export), never an organisation's credential.
+    Sealed like :class:`SigningKey`; a retired key stays in the instance's DID document.
+    Written only by ``instance_identity``."""
+
+    algorithm = models.CharField(max_length=16, default="Ed25519", editable=False)
+    public_key_multibase = models.CharField(max_length=100, unique=True, editable=False)
+    encrypted_secret = models.BinaryField(editable=False)
+    key_encryption_key_id = models.CharField(max_length=16, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["algorithm"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_active_instance_key_per_algorithm",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "active" if self.retired_at is None else "retired"
+        return f"instance {self.public_key_multibase[:12]}… ({state})"
+
+    def __repr__(self) -> str:  # never show the encrypted secret either
+        return f"<InstanceSigningKey {self.public_key_multibase}>"
