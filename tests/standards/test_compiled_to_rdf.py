@@ -424,6 +424,13 @@ TARGETED = {
             )
         ]
     ),
+    "an inline context with a term the document does not use": credential(
+        **{"@context": [VC_V2, OB_303, {"extra": "https://ex.org/x"}]}
+    ),
+    "an inline context whose term names a type": credential(
+        **{"@context": [VC_V2, OB_303, {"Extra": "https://ex.org/Extra"}]},
+        type=["VerifiableCredential", "OpenBadgeCredential", "Extra"],
+    ),
     "a presentation": {
         "@context": [VC_V2],
         "type": "VerifiablePresentation",
@@ -440,7 +447,9 @@ def test_it_matches_the_general_path_on_targeted_documents(name: str) -> None:
 
 
 FALLBACKS = {
-    "inline context": credential(**{"@context": [VC_V2, OB_303, {"extra": "https://ex.org/x"}]}),
+    "an inline context with @base": credential(
+        **{"@context": [VC_V2, OB_303, {"@base": "https://ex.org/"}]}
+    ),
     "context not pinned": credential(**{"@context": [VC_V2, "https://example.com/context"]}),
     "OB 3.0.1 after VC 2.0 (protected term redefinition)": credential(
         **{"@context": [VC_V2, OB_301]}

@@ -11,19 +11,25 @@ Their term definitions are computed once per ``@context`` list by pyld's Context
 turned into small lookup tables. :func:`to_rdf_compiled` walks the JSON with those tables
 and emits quads directly, without building the expanded form or a node map.
 
+Inline context objects in a ``@context`` (the platform's ELM context, for one) are
+compiled the same way when they use only simple term definitions (see
+:func:`_compilable_inline_context`); the list is recognised by its JSON serialisation.
+
 It covers only what it handles with certainty and returns ``None`` for anything else (an
-inline or nested ``@context``, an unknown term, a relative IRI, ``@reverse``, ``@nest``,
-``@json``, language and index maps, ``null``, a keyword it does not know, ...). ``None``
-means "use the general path" (``jsonld/to_rdf.py``), which either produces the same
-dataset or raises the safe-mode error. Producing a different dataset would be a bug.
+inline context using ``@base``, ``@language``, ``@import``, scoped contexts and the like,
+an unknown term, a relative IRI, ``@reverse``, ``@nest``, ``@json``, language and index
+maps, ``null``, a keyword it does not know, ...). ``None`` means "use the general path"
+(``jsonld/to_rdf.py``), which either produces the same dataset or raises the safe-mode
+error. Producing a different dataset would be a bug.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from credstack.standards.jsonld.document_loader import document_loader, is_pinned
@@ -67,6 +73,15 @@ _BLANK_LABEL = re.compile(r"_:[^\s\ud800-\udfff]+\Z")
 _CACHE_LIMIT = 1024
 # Longest @context list compiled (credentials use two to five).
 _MAX_CONTEXT_URLS = 8
+# Context lists holding inline context objects are compiled up to this many at a time
+# (top-level and embedded together, ~0.4 MB each with the states they lead to); when
+# full, they are all forgotten and compiled again when next seen, so invented contexts
+# can neither grow memory without bound nor lock the platform's own out of the fast path.
+_INLINE_CACHE_LIMIT = 64
+# Longest JSON serialisation of such a list compiled.
+_MAX_INLINE_CONTEXT_CHARS = 65536
+# How many of them are recognised by comparison, before serialising (see _context_key).
+_RECENT_INLINE_CONTEXTS = 4
 
 # Term kinds.
 _PROPERTY = 0
@@ -278,11 +293,16 @@ class _State:
         )
 
     def embedded(self, context: Any) -> _State:
-        """The state after an embedded ``@context`` that lists pinned context URLs."""
+        """The state after an embedded ``@context``: pinned URLs and inline objects."""
         urls = _context_urls(context)
-        if urls is None:
+        if urls is not None:
+            return self._transition(self._embedded, urls, urls, propagate=True, reset=False)
+        if not _holds_an_object(context):
+            raise _FallbackError  # unknown URLs, null, ...: nothing worth compiling
+        state = _inline_state(self, context)
+        if state is None:
             raise _FallbackError
-        return self._transition(self._embedded, urls, urls, propagate=True, reset=False)
+        return state
 
     def _transition(
         self,
@@ -393,8 +413,12 @@ def _initial_state(context: Any) -> _State | None:
     if context.__class__ is list:
         try:
             return _initial_states[tuple(context)]
-        except (KeyError, TypeError):
+        except KeyError:
             pass
+        except TypeError:  # an inline context object (or something that is not a URL)
+            return _inline_state(None, context)
+    elif context.__class__ is dict:
+        return _inline_state(None, context)
     urls = _context_urls(context)
     if urls is None:
         return None
@@ -408,6 +432,204 @@ def _initial_state(context: Any) -> _State | None:
                 return None  # documents keep inventing context lists; not worth compiling
             _initial_states[urls] = _process(None, list(urls))
         return _initial_states[urls]
+
+
+# --- Inline context objects ---------------------------------------------------------------
+
+# Context lists holding inline objects, compiled at the top level (parent None) or as an
+# embedded context in a node whose state is the parent, by (id(parent), _context_key).
+# Each entry keeps its parent alive, so ids are never reused. Only this index and
+# _states_by_context refer to the states that start from these lists.
+_inline_states: dict[tuple[int, str], tuple[_State | None, _State | None]] = {}
+
+
+def _inline_state(parent: _State | None, context: Any) -> _State | None:
+    """The state after ``context`` (which holds inline objects); None if not compiled."""
+    key = _context_key(context)
+    if key is None:
+        return None
+    entry = _inline_states.get((id(parent), key))
+    if entry is not None and entry[0] is parent:
+        return entry[1]
+    with _states_lock:
+        entry = _inline_states.get((id(parent), key))
+        if entry is None or entry[0] is not parent:
+            if len(_inline_states) >= _INLINE_CACHE_LIMIT:
+                # Start again rather than refuse new lists; the states of the forgotten
+                # ones are freed (the states of URL lists stay reachable from theirs).
+                _inline_states.clear()
+                _states_by_context.clear()
+            ctx = parent.ctx if parent is not None else None
+            entry = (parent, _process_inline(ctx, key))
+            _inline_states[(id(parent), key)] = entry
+        return entry[1]
+
+
+def _holds_an_object(context: Any) -> bool:
+    if context.__class__ is dict:
+        return True
+    return context.__class__ is list and any(entry.__class__ is dict for entry in context)
+
+
+def _process_inline(ctx: dict[str, Any] | None, key: str) -> _State | None:
+    """Context Processing of the ``@context`` serialised as ``key``, if it is compilable.
+
+    pyld is given a fresh copy: its context resolver keeps the inline objects it sees,
+    and the caller's objects may change after this call.
+    """
+    local_context = json.loads(key)
+    if not _compilable_local_context(local_context):
+        return None
+    state = _process(ctx, local_context)
+    if state is not None:
+        _remember_recent(json.loads(key), key)  # a snapshot of its own, never pyld's
+    return state
+
+
+# A serialisation that names a JSON value exactly (sorted keys: pyld's context resolver
+# already treats objects with the same members in another order as the same context).
+_KEY_ENCODER = json.JSONEncoder(allow_nan=False, sort_keys=True, separators=(",", ":"))
+
+# Recently compiled context lists with inline objects: (snapshot, the paths and types of
+# its numbers and booleans, key). Replaced whole, never changed in place.
+_recent_inline_contexts: tuple[tuple[Any, tuple[tuple[tuple[Any, ...], type], ...], str], ...]
+_recent_inline_contexts = ()
+
+
+def _context_key(context: Any) -> str | None:
+    """A string naming the JSON value ``context`` exactly; None if it is not one.
+
+    A context equal to one compiled recently is recognised without serialising it again
+    (about 20 times faster for the platform's ELM context). Python's ``==`` takes ``1``,
+    ``1.0`` and ``True`` for one another, so the types of numbers and booleans are
+    compared too.
+    """
+    for snapshot, scalars, key in _recent_inline_contexts:
+        if context == snapshot and _same_scalar_types(context, scalars):
+            return key
+    try:
+        key = _KEY_ENCODER.encode(context)
+    except (TypeError, ValueError, RecursionError):
+        return None  # not JSON (a non-string key, NaN, ...): the general path reports it
+    return key if len(key) <= _MAX_INLINE_CONTEXT_CHARS else None
+
+
+def _remember_recent(snapshot: Any, key: str) -> None:
+    global _recent_inline_contexts
+    scalars = tuple(_scalar_types(snapshot, ()))
+    others = tuple(entry for entry in _recent_inline_contexts if entry[2] != key)
+    _recent_inline_contexts = ((snapshot, scalars, key), *others)[:_RECENT_INLINE_CONTEXTS]
+
+
+def _scalar_types(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], type]]:
+    """The path and type of every number and boolean in the JSON value ``value``."""
+    if value.__class__ is dict:
+        for name, item in value.items():
+            yield from _scalar_types(item, (*path, name))
+    elif value.__class__ is list:
+        for index, item in enumerate(value):
+            yield from _scalar_types(item, (*path, index))
+    elif value.__class__ in (bool, int, float):
+        yield path, value.__class__
+
+
+def _same_scalar_types(value: Any, scalars: tuple[tuple[tuple[Any, ...], type], ...]) -> bool:
+    for path, kind in scalars:
+        item = value
+        for step in path:
+            item = item[step]
+        if item.__class__ is not kind:
+            return False
+    return True
+
+
+def _compilable_local_context(local_context: Any) -> bool:
+    """Whether a ``@context`` holds only pinned URLs and compilable inline objects."""
+    entries = local_context if local_context.__class__ is list else [local_context]
+    if not entries or len(entries) > _MAX_CONTEXT_URLS:
+        return False
+    for entry in entries:
+        if entry.__class__ is str:
+            if not is_pinned(entry):
+                return False
+        elif entry.__class__ is not dict or not _compilable_inline_context(entry):
+            return False
+    return True
+
+
+_TERM_DEFINITION_KEYS = frozenset({"@id", "@type", "@container", "@protected", "@prefix"})
+_KEYWORD_ALIASES = frozenset({"@id", "@type"})
+_TYPE_KEYWORDS = frozenset({"@id", "@vocab", "@none", "@json"})
+
+
+def _compilable_inline_context(context: Mapping[str, Any]) -> bool:
+    """Whether an inline context object uses only what is compiled with certainty.
+
+    pyld's Context Processing then computes its term definitions, as for the pinned
+    contexts, and the tables take what they can represent. This check keeps out what the
+    general path's context processing treats differently from pyld's (terms and IRI
+    mappings that look like keywords, a relative ``@vocab``) and what changes more than
+    term definitions (``@base``, ``@language``, ``@direction``, ``@import``,
+    ``@propagate``, scoped contexts, ``@reverse``, ``@nest``, ``@index``, terms that look
+    like IRIs). Accepted: ``@version``, ``@protected``, an absolute ``@vocab``, and terms
+    mapped to ``null``, to an IRI, compact IRI or term, or to ``@id``/``@type`` (aliases),
+    with ``@type`` coercions, containers, ``@protected`` and ``@prefix``.
+    """
+    for term, definition in context.items():
+        if term.startswith("@"):
+            if term == "@version":
+                continue  # pyld refuses anything but 1.1, as the general path does
+            if term == "@protected":
+                if definition.__class__ is not bool:
+                    return False
+            elif term == "@vocab":
+                if definition.__class__ is not str or not _ABSOLUTE_IRI.match(definition):
+                    return False
+            else:
+                return False
+        elif _looks_like_an_iri(term) or not _compilable_term_definition(definition):
+            return False
+    return True
+
+
+def _looks_like_an_iri(term: str) -> bool:
+    """An empty term, or one that JSON-LD reads as a compact or relative IRI."""
+    return not term or ":" in term or "/" in term
+
+
+def _compilable_term_definition(definition: Any) -> bool:
+    if definition is None:
+        return True
+    if definition.__class__ is str:
+        return _compilable_iri_mapping(definition)
+    if definition.__class__ is not dict or not definition.keys() <= _TERM_DEFINITION_KEYS:
+        return False
+    for key, value in definition.items():
+        if key == "@id":
+            if value is not None and (
+                value.__class__ is not str or not _compilable_iri_mapping(value)
+            ):
+                return False
+        elif key == "@type":
+            if value.__class__ is not str or (
+                value.startswith("@") and value not in _TYPE_KEYWORDS
+            ):
+                return False
+        elif key == "@container":
+            containers = value if value.__class__ is list else [value]
+            if not all(item.__class__ is str for item in containers):
+                return False
+        elif value.__class__ is not bool:  # @protected, @prefix
+            return False
+    if definition.get("@id") in _KEYWORD_ALIASES:
+        return definition.keys() <= {"@id", "@protected"}
+    return True
+
+
+def _compilable_iri_mapping(value: str) -> bool:
+    if value.startswith("@"):
+        return value in _KEYWORD_ALIASES
+    return bool(value) and not value.startswith("_:")
 
 
 def _number_lexical(value: int | float) -> tuple[str, str]:
@@ -748,8 +970,9 @@ def to_rdf_compiled(document: Mapping[str, Any]) -> list[Quad] | None:
     """The RDF dataset of ``document`` as quads, or None to use the general path.
 
     Preconditions: ``document`` is parsed JSON. Its top-level ``@context`` must be a pinned
-    context URL or a list of them; documents using anything the compiled tables do not
-    cover give None. Blank-node labels are ``_:b0``, ``_:b1``, ... in walk order (arbitrary,
+    context URL, or a list of pinned URLs and inline context objects that use only simple
+    term definitions; documents using anything the compiled tables do not cover give
+    None. Blank-node labels are ``_:b0``, ``_:b1``, ... in walk order (arbitrary,
     unique); each quad appears once.
     """
     if not isinstance(document, Mapping):
