@@ -7,10 +7,12 @@ document it prints the median time of one call, over several runs, of
 * ``pyld.jsonld.to_rdf`` with the frozen loader and no base (the reference);
 * ``to_rdf`` (credstack.standards.jsonld.to_rdf), the general path with safe mode.
 
-Documents: the 1EdTech OB 3.0 Data Integrity vector's credential, and a realistic
+Documents: the 1EdTech OB 3.0 Data Integrity vector's credential, a realistic
 micro-credential (OB 3.0 with an issuer profile, an achievement carrying EU
 micro-credential fields: learning outcomes as alignments and a result description,
-credits, an EQF level alignment, criteria, evidence, a result and a status entry).
+credits, an EQF level alignment, criteria, evidence, a result and a status entry), and
+that micro-credential as the platform issues it: with the inline ELM context
+(``credstack.issuing.elm.ELM_CONTEXT``) and the EU elements in ELM terms.
 Every path is warmed up first (PITFALLS.md §9), and the compiled path's dataset is checked
 against to_rdf's before timing. Times are the thread's CPU time, so that other work on a
 shared machine does not count.
@@ -19,6 +21,7 @@ shared machine does not count.
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import sys
 import time
@@ -31,6 +34,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from pyld import jsonld  # noqa: E402
 
+from credstack.issuing.elm import ELM_CONTEXT  # noqa: E402
 from credstack.standards.jsonld.canonicalization import canonicalize  # noqa: E402
 from credstack.standards.jsonld.compiled import to_rdf_compiled  # noqa: E402
 from credstack.standards.jsonld.document_loader import document_loader  # noqa: E402
@@ -139,6 +143,38 @@ MICRO_CREDENTIAL: dict[str, Any] = {
 }
 
 
+def with_elm_terms(credential: dict[str, Any]) -> dict[str, Any]:
+    """``credential`` with the inline ELM context and EU elements, as awards carry them."""
+    document = copy.deepcopy(credential)
+    document["@context"] = [*document["@context"], ELM_CONTEXT]
+    document["credentialSubject"]["achievement"].update(
+        {
+            "awardingBody": [
+                {
+                    "type": "Organisation",
+                    "name": "University of Example",
+                    "homepage": "https://www.univ.example",
+                    "countryCode": "NL",
+                }
+            ],
+            "learningOutcome": [
+                "Model the carbon impact of a transport plan",
+                "Evaluate mobility policies with stakeholders",
+            ],
+            "volumeOfLearning": "PT112H",
+            "cycle": "second",
+            "assessmentType": "Graded project and online examination",
+            "modeOfLearning": "blended",
+            "qualityAssurance": "Internal QA, accredited by NVAO",
+            "EQFLevel": "http://data.europa.eu/snb/eqf/7",
+        }
+    )
+    return document
+
+
+ELM_MICRO_CREDENTIAL = with_elm_terms(MICRO_CREDENTIAL)
+
+
 def pyld_to_rdf(document: dict[str, Any]) -> Any:
     return jsonld.to_rdf(document, {"documentLoader": document_loader, "base": None})
 
@@ -168,6 +204,7 @@ def main() -> None:
     documents = [
         ("1EdTech OB 3.0 vector", vector["unsigned"]),
         ("micro-credential", MICRO_CREDENTIAL),
+        ("micro-credential + ELM", ELM_MICRO_CREDENTIAL),
     ]
     print(f"median of {runs} runs, CPU microseconds per call")
     print(f"{'document':24} {'quads':>5} {'compiled':>9} {'pyld':>9} {'to_rdf':>9} {'speed-up':>9}")
