@@ -68,7 +68,7 @@ def test_a_missing_document_of_this_instance_is_a_404_not_a_network_request(db, 
         ELSEWHERE,
         "http://credstack.test/status/sl_x",  # another scheme is another origin
         "https://credstack.test.evil.example/status/sl_x",
-        "https://credstack.test/c/awd_x/json",  # this instance, but not a document it keeps
+        "https://credstack.test/c/awd_x/png",  # this instance, but not a document it keeps
     ],
 )
 def test_other_urls_go_to_the_fallback(db, fallback, url):
@@ -89,3 +89,13 @@ def test_a_base_url_with_a_path_is_honoured(settings, award, fallback):
     with pytest.raises(FetchError):
         fetcher.get_json("https://example.edu/status/sl_nosuchlist")
     assert fallback.requested == ["https://example.edu/status/sl_nosuchlist"]
+
+
+def test_it_serves_an_award_json_download_from_the_database(client, award, fallback):
+    url = f"https://credstack.test/c/{award.public_id}/json"
+    assert InstanceFetcher(fallback).get_json(url) == award.credential
+    assert json.loads(client.get(f"/c/{award.public_id}/json").content) == award.credential
+    with pytest.raises(FetchStatusError) as raised:
+        InstanceFetcher(fallback).get_json("https://credstack.test/c/awd_nosuchaward/json")
+    assert raised.value.status == 404
+    assert fallback.requested == []

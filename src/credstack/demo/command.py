@@ -123,18 +123,13 @@ def demo(
     )
     _setup(directory)
 
-    from django.conf import settings
     from django.core.management import call_command
 
     from credstack.common.errors import CredstackError
     from credstack.demo import accounts
     from credstack.demo.seeding import seed_demo
-    from credstack.issuing.instance_fetcher import InstanceFetcher
-    from credstack.verification.services import verification_fetcher
 
     call_command("migrate", interactive=False, verbosity=0)
-    # The instance verifies its own credentials (wallet, verifier page) from its database.
-    settings.CREDSTACK_VERIFICATION_FETCHER = InstanceFetcher(verification_fetcher())
     try:
         report = seed_demo()
     except CredstackError as error:

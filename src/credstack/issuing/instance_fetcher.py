@@ -2,9 +2,11 @@
 
 Verifying an award of this instance needs two things the instance itself publishes: the
 organisation's did:web DID document (``<base>/orgs/<slug>/did.json``) and the signed
-status lists (``<base>/status/<id>``). Reading them over HTTP would make every public
-award page call its own server, and would not work at all on a local instance (an
-``http://127.0.0.1`` base URL, which the network fetcher refuses). So
+status lists (``<base>/status/<id>``); verifying an award by its link (the QR code's)
+needs a third, the award's JSON download (``<base>/c/<id>/json``). Reading them over
+HTTP would make every public award page call its own server, and would not work at all
+on a local instance (an ``http://127.0.0.1`` base URL, which the network fetcher
+refuses). So
 :class:`InstanceFetcher` serves those URLs from the database, exactly as the views
 serve them, and hands every other URL to the fallback fetcher.
 """
@@ -18,11 +20,12 @@ from urllib.parse import urldefrag, urlsplit
 
 from credstack.accounts.models import Organisation
 from credstack.issuing.identifiers import base_url, did_document
-from credstack.issuing.models import StatusList
+from credstack.issuing.models import Award, StatusList
 from credstack.standards.fetch import Fetcher, FetchStatusError, FetchTooLargeError
 
 _STATUS_LIST = re.compile(r"status/(?P<public_id>[A-Za-z0-9_-]{1,32})")
 _DID_DOCUMENT = re.compile(r"orgs/(?P<slug>[-a-zA-Z0-9_]{1,100})/did\.json")
+_AWARD_JSON = re.compile(r"c/(?P<public_id>[A-Za-z0-9_-]{1,32})/json")
 
 _NOT_LOCAL = object()
 
@@ -37,7 +40,7 @@ def _origin_and_path(url: str) -> tuple[tuple[str, str, int | None], str] | None
 
 
 class InstanceFetcher:
-    """Serves this instance's status lists and DID documents from the database; every
+    """Serves this instance's status lists, DID documents and awards' JSON from the database; every
     other URL goes to ``fallback``. A URL of this instance that names no such document
     is a 404 (FetchStatusError), never a request to the network."""
 
@@ -72,6 +75,15 @@ class InstanceFetcher:
             if document is None:
                 raise FetchStatusError(f"{url} answered 404: no DID document there", status=404)
             return document
+        if match := _AWARD_JSON.fullmatch(rest):
+            credential = (
+                Award.objects.filter(public_id=match["public_id"])
+                .values_list("credential", flat=True)
+                .first()
+            )
+            if credential is None:
+                raise FetchStatusError(f"{url} answered 404: no such award", status=404)
+            return credential
         return _NOT_LOCAL
 
     def get_json(self, url: str) -> Any:

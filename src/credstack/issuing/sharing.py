@@ -37,7 +37,6 @@ from credstack.issuing.identifiers import (
     verification_method,
 )
 from credstack.issuing.images import stored_image
-from credstack.issuing.instance_fetcher import InstanceFetcher
 from credstack.issuing.models import (
     Award,
     AwardCertificate,
@@ -99,9 +98,9 @@ def award_verify_url(award: Award) -> str:
 
 
 def award_fetcher() -> Fetcher:
-    """What the live check reads documents with: this instance's own from the database,
-    anything else through the public verifier's fetcher."""
-    return InstanceFetcher(verification_fetcher())
+    """What the live check reads documents with: the public verifier's fetcher, which
+    answers this instance's own documents from the database (see apps.IssuingConfig)."""
+    return verification_fetcher()
 
 
 # --- The page --------------------------------------------------------------------------

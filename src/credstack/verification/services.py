@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -160,19 +160,38 @@ def check_rate_limit(address: str) -> None:
 _shared_fetcher: HttpFetcher | None = None
 _shared_fetcher_lock = threading.Lock()
 
+FetcherLayer = Callable[[Fetcher], Fetcher]
+_instance_layers: list[FetcherLayer] = []
+
+
+def serve_instance_documents(layer: FetcherLayer) -> None:
+    """Put ``layer`` in front of the verifier's fetcher: a function wrapping a Fetcher
+    in one that answers some of this instance's own URLs itself (from its database) and
+    hands the rest on. The issuing app registers its status lists, DID documents and
+    awards this way when Django starts, so verification never imports issuing and never
+    asks the network (or, on a local instance, fails to) for what the instance holds."""
+    if layer not in _instance_layers:
+        _instance_layers.append(layer)
+
 
 def verification_fetcher() -> Fetcher:
-    """The fetcher public verification uses.
+    """The fetcher public verification uses: the layers of :func:`serve_instance_documents`
+    in front of
 
-    1. The setting ``CREDSTACK_VERIFICATION_FETCHER`` (a Fetcher object), when set:
-       tests and offline deployments inject theirs there.
-    2. Otherwise one shared HttpFetcher (its cache is shared between requests) that
+    1. the setting ``CREDSTACK_VERIFICATION_FETCHER`` (a Fetcher object), when set:
+       tests and offline deployments inject theirs there;
+    2. otherwise one shared HttpFetcher (its cache is shared between requests) that
        refuses private and local addresses, unless the setting
        ``CREDSTACK_FETCH_DEVELOPMENT_MODE`` is true (a developer's own machine only).
     """
     injected = getattr(settings, "CREDSTACK_VERIFICATION_FETCHER", None)
-    if injected is not None:
-        return injected  # type: ignore[no-any-return]
+    fetcher: Fetcher = injected if injected is not None else _network_fetcher()
+    for layer in _instance_layers:
+        fetcher = layer(fetcher)
+    return fetcher
+
+
+def _network_fetcher() -> HttpFetcher:
     global _shared_fetcher
     development_mode = bool(getattr(settings, "CREDSTACK_FETCH_DEVELOPMENT_MODE", False))
     with _shared_fetcher_lock:
