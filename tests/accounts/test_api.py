@@ -8,7 +8,14 @@ def test_it_publishes_openapi_3_1_and_interactive_docs(db, client):
     assert schema.status_code == 200
     assert schema.json()["openapi"].startswith("3.1")
     assert "/api/v1/me" in schema.json()["paths"]
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+
+
+def test_the_interactive_docs_load_swagger_from_this_instance_not_a_cdn(db, client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
 
 
 def test_it_tells_who_is_signed_in_and_where_they_belong(personas, client):

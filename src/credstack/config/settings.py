@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # Listed so the API's interactive docs load Swagger UI from this instance's static
+    # files (django-ninja ships them), never from a CDN.
+    "ninja",
     "credstack.accounts",
     "credstack.issuing",
     "credstack.web",
