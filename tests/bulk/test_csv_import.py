@@ -228,3 +228,20 @@ def test_any_written_csv_reads_back_as_written(rows, delimiter, encoding) -> Non
     bulk = open_bulk_csv(io.BytesIO(text.getvalue().encode(encoding)))
     read_rows = list(bulk.rows())
     assert [(row.raw["name"], row.raw["narrative"]) for row in read_rows] == rows
+
+
+def test_a_row_stored_as_json_comes_back_the_same() -> None:
+    values = RowValues(
+        email="ann@example.org",
+        name="Ann",
+        narrative="Led the project",
+        evidence_url="https://ex.org/ann",
+        grade="A",
+        award_date=date(2026, 6, 30),
+        expiry=date(2028, 6, 30),
+    )
+    stored = values.to_json()
+    assert set(stored) == set(RowValues.__dataclass_fields__)
+    assert stored["award_date"] == "2026-06-30"
+    assert RowValues.from_json(stored) == values
+    assert RowValues.from_json(RowValues(email="b@ex.org", name="B").to_json()).expiry is None

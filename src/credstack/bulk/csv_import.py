@@ -17,7 +17,7 @@ import codecs
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -94,10 +94,15 @@ class RowValues:
     expiry: date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("award_date", "expiry"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
+        return {
+            "email": self.email,
+            "name": self.name,
+            "narrative": self.narrative,
+            "evidence_url": self.evidence_url,
+            "grade": self.grade,
+            "award_date": self.award_date.isoformat() if self.award_date else None,
+            "expiry": self.expiry.isoformat() if self.expiry else None,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RowValues:

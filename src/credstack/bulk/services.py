@@ -39,6 +39,7 @@ from credstack.bulk.csv_import import (
 )
 from credstack.bulk.models import BulkJob, BulkRow, JobStatus, RowState
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
+from credstack.common.fast_insert import ModelMaker, insert_new
 from credstack.issuing.batch_signing import SigningPool
 from credstack.issuing.models import DefinitionStatus, DefinitionVersion
 from credstack.issuing.services import AwardOutcome, AwardRequest
@@ -128,36 +129,39 @@ def _store_rows(job: BulkJob, rows: list[CsvRow]) -> tuple[int, int]:
     }
     awarded = _already_awarded(organisation, list(keys.values()))
     invalid = already = 0
+    new_row = ModelMaker(BulkRow)
     objects = []
     for row in rows:
         if row.values is None:
             invalid += 1
             objects.append(
-                BulkRow(
-                    job=job,
-                    line=row.line,
-                    email=row.raw.get("email", "").strip()[:254],
-                    values=row.raw,
-                    state=RowState.SKIPPED,
-                    error="; ".join(row.problems),
+                new_row(
+                    {
+                        "job": job,
+                        "line": row.line,
+                        "email": row.raw.get("email", "").strip()[:254],
+                        "values": row.raw,
+                        "state": RowState.SKIPPED.value,
+                        "error": "; ".join(row.problems),
+                    }
                 )
             )
             continue
         key = keys[row.line]
-        bulk_row = BulkRow(
-            job=job,
-            line=row.line,
-            email=row.values.email,
-            values=row.values.to_json(),
-            idempotency_key=key,
-        )
+        values: dict[str, Any] = {
+            "job": job,
+            "line": row.line,
+            "email": row.values.email,
+            "values": row.values.to_json(),
+            "idempotency_key": key,
+        }
         if key in awarded:
             already += 1
-            bulk_row.state = RowState.SKIPPED
-            bulk_row.award_id = awarded[key]
-            bulk_row.error = f"already awarded (award {awarded[key]})"
-        objects.append(bulk_row)
-    BulkRow.objects.bulk_create(objects)
+            values["state"] = RowState.SKIPPED.value
+            values["award_id"] = awarded[key]
+            values["error"] = f"already awarded (award {awarded[key]})"
+        objects.append(new_row(values))
+    insert_new(BulkRow, objects, set_primary_keys=False)
     return invalid, already
 
 

@@ -8,27 +8,25 @@ the API and the command line cannot forget to.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Field, ForeignKey, IntegerField, JSONField, TextField
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credstack.accounts.models import Organisation, User
 from credstack.accounts.permissions import Action, require
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
+from credstack.common.fast_insert import ModelMaker, insert_new
 from credstack.issuing import status_lists
 from credstack.issuing.batch_signing import SigningPool, validate_and_sign
 from credstack.issuing.credential import (
@@ -863,7 +861,7 @@ def _store_awards(
     del credentials
     outcome: dict[int, Award | CredstackError] = {}
     unused: list[tuple[StatusList, int]] = []
-    new_award = _AwardMaker()
+    new_award = ModelMaker(Award)
     awards = []
     for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
         revocation_list, revocation_index = entries[StatusPurpose.REVOCATION][number]
@@ -895,132 +893,20 @@ def _store_awards(
                 "suspension_index": suspension_index,
                 "idempotency_key": prepared.idempotency_key,
                 "created_at": now,
-            },
-            {
                 "organisation": organisation,
                 "definition_version": version,
                 "revocation_list": revocation_list,
                 "suspension_list": suspension_list,
                 "created_by": by,
-            },
+            }
         )
         awards.append(award)
         outcome[prepared.position] = award
     if unused:
         status_lists.release_indexes(unused)
-    _insert_awards(awards)
+    # The transaction has written (the status lists): it holds SQLite's write lock.
+    insert_new(Award, awards)
     return outcome
-
-
-class _AwardMaker:
-    """Makes unsaved Awards from values by field name (other fields take their
-    defaults), with the related objects cached as the keyword constructor does. It
-    builds them positionally, as Django does for rows it reads: the keyword constructor's
-    per-field work costs as much as the rest of storing a batch."""
-
-    def __init__(self) -> None:
-        meta = Award._meta
-        self.fields = list(meta.concrete_fields)
-        self.names = [field.name for field in self.fields]
-        self.relations = {
-            field.name: field for field in self.fields if isinstance(field, ForeignKey)
-        }
-
-    def __call__(self, values: dict[str, Any], related: dict[str, Any]) -> Award:
-        row = [
-            values[name]
-            if name in values
-            else (
-                (related[name].pk if related[name] is not None else None)
-                if name in related
-                else field.get_default()
-            )
-            for name, field in zip(self.names, self.fields, strict=True)
-        ]
-        award = Award(*row)
-        for name, value in related.items():
-            self.relations[name].set_cached_value(award, value)
-        return award
-
-
-def _insert_awards(awards: list[Award]) -> None:
-    """Insert ``awards`` and set their primary keys: on PostgreSQL with COPY, on SQLite
-    with one prepared INSERT run for every row. Django's ``bulk_create`` prepares every
-    field of every row through the model layer, which costs more than storing them, and
-    on PostgreSQL passes each column as an array that psycopg quotes slowly."""
-    if connection.vendor not in ("postgresql", "sqlite") or len(awards) < 2:
-        Award.objects.bulk_create(awards)
-        return
-    meta = Award._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(field.column) for field in [meta.pk, *fields])
-    writers = [_column_value(field) for field in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(awards)],
-            )
-            for award, (pk,) in zip(awards, cursor.fetchall(), strict=True):
-                award.pk = pk
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for award in awards:
-                    copy.write_row([award.pk, *(write(award) for write in writers)])
-        else:
-            # The transaction already holds SQLite's write lock (it allocated status
-            # entries), so nobody else takes these ids; AUTOINCREMENT never reuses one.
-            cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s), 0),"
-                f" COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {table}), 0))",
-                [meta.db_table],
-            )
-            (last,) = cursor.fetchone()
-            for number, award in enumerate(awards, start=last + 1):
-                award.pk = number
-            placeholders = ", ".join(["%s"] * (len(fields) + 1))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                [[award.pk, *(write(award) for write in writers)] for award in awards],
-            )
-    for award in awards:
-        award._state.adding = False
-        award._state.db = connection.alias
-
-
-def _column_value(field: Field[Any, Any]) -> Callable[[Award], Any]:
-    """How :func:`_insert_awards` gets ``field``'s column value from an award built by
-    :func:`_store_awards`: text, numbers and foreign keys as they are (what
-    ``get_db_prep_save`` makes of them), the credential as its JSON text, anything else
-    through ``get_db_prep_save``."""
-    if isinstance(field, JSONField):
-        encoder = field.encoder
-
-        def json_text(award: Award) -> str | None:
-            value = field.value_from_object(award)
-            return None if value is None else json.dumps(value, cls=encoder)
-
-        return json_text
-    if isinstance(field, CharField | TextField | IntegerField | ForeignKey):
-        return attrgetter(field.attname)
-    # Mostly datetimes, and a batch's are mostly the same few: prepare each value once.
-    prepared: dict[Any, Any] = {}
-
-    def prepared_value(award: Award) -> Any:
-        value = field.pre_save(award, True)
-        try:
-            return prepared[value]
-        except KeyError:
-            prepared[value] = field.get_db_prep_save(value, connection)
-            return prepared[value]
-        except TypeError:  # not hashable
-            return field.get_db_prep_save(value, connection)
-
-    return prepared_value
 
 
 # --- Revocation and suspension --------------------------------------------------------
