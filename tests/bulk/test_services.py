@@ -234,3 +234,30 @@ def test_it_refuses_a_file_over_the_row_limit(personas, version, settings) -> No
     settings.CREDSTACK_BULK_MAX_ROWS = 3
     with pytest.raises(CsvFormatError, match="more than 3 rows"):
         create_bulk_job(version, learners(4), by=personas.alice)
+
+
+def test_without_a_signing_key_every_row_fails_with_the_reason(personas, version) -> None:
+    from credstack.issuing.models import SigningKey
+
+    job = create_bulk_job(version, learners(5), by=personas.alice)
+    SigningKey.objects.filter(organisation=personas.uni_a).update(retired_at=job.created_at)
+    job = run_bulk_job(job.public_id, by=personas.alice, batch_size=2)
+    assert (job.status, job.issued_count, job.failed_count) == ("done", 0, 5)
+    report = list(csv.DictReader(io.StringIO(bulk_job_report_csv(job))))
+    assert {row["reason"] for row in report} == {"Uni A has no active signing key"}
+    assert Award.objects.count() == 0
+
+
+def test_worker_processes_sign_a_job_as_this_process_would(personas, version) -> None:
+    from credstack.standards import verify
+    from tests.issuing.awarding import instance_fetcher
+
+    job = create_bulk_job(version, learners(6), by=personas.alice)
+    job = run_bulk_job(job.public_id, by=personas.alice, batch_size=4, processes=2)
+    assert (job.status, job.issued_count) == ("done", 6)
+    for award in Award.objects.all():
+        assert verify(award.credential, fetcher=instance_fetcher(award)).verdict == "valid"
+    rows = BulkRow.objects.filter(job=job)
+    assert set(rows.values_list("award_id", flat=True)) == set(
+        Award.objects.values_list("public_id", flat=True)
+    )
