@@ -1,6 +1,7 @@
 """The issuing app's public URLs: include with ``path("", include("credstack.issuing.urls"))``.
 
-``/status/<id>`` serves status list credentials; ``/credentials/issue`` and
+``/status/<id>`` serves status list credentials; ``/definitions/<id>/v<n>`` an
+Achievement's id (JSON-LD, or the catalogue page for a browser); ``/credentials/issue`` and
 ``/credentials/status`` are the W3C VC-API issuer endpoints (also under ``/api/v1/``,
 where the OpenAPI schema documents them). ``/orgs/<slug>/awards/...`` and
 ``/orgs/<slug>/definitions/<id>/award/`` are the issuer's award pages (``award_views``).
@@ -19,12 +20,17 @@ from django.urls import path, re_path
 from credstack.issuing import award_views, public_views
 from credstack.issuing import definition_views as definitions
 from credstack.issuing.vc_api import vc_api
-from credstack.issuing.views import status_list_credential
+from credstack.issuing.views import achievement_document, status_list_credential
 
 app_name = "issuing"
 
 urlpatterns = [
     path("status/<str:public_id>", status_list_credential, name="status-list"),
+    path(
+        "definitions/<str:public_id>/v<int:number>",
+        achievement_document,
+        name="achievement",
+    ),
     path("c/<str:public_id>/", public_views.award_page, name="award-page"),
     path("c/<str:public_id>/<str:kind>", public_views.award_download, name="award-download"),
     path("orgs/<slug:slug>/awards/", award_views.awards_page, name="awards"),
