@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from credstack.config.api import api
+from credstack.issuing.instance_views import instance_did_document_view
 from credstack.issuing.views import organisation_did_document
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", organisation_did_document, name="organisation-did"),
+    path(".well-known/did.json", instance_did_document_view, name="instance-did"),
+    path("did.json", instance_did_document_view, name="instance-did-under-path"),
     path("", include("credstack.web.urls")),
     path("", include("credstack.verification.urls")),
     path("", include("credstack.issuing.urls")),

@@ -3,7 +3,9 @@
 Verifying an award of this instance needs two things the instance itself publishes: the
 organisation's did:web DID document (``<base>/orgs/<slug>/did.json``) and the signed
 status lists (``<base>/status/<id>``); verifying an award by its link (the QR code's)
-needs a third, the award's JSON download (``<base>/c/<id>/json``). Reading them over
+needs a third, the award's JSON download (``<base>/c/<id>/json``); what the instance
+signs in its own name (a wallet's CLR export) needs the instance's DID document
+(``<base>/.well-known/did.json``, see ``instance_identity``). Reading them over
 HTTP would make every public award page call its own server, and would not work at all
 on a local instance (an ``http://127.0.0.1`` base URL, which the network fetcher
 refuses). So
@@ -20,6 +22,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from credstack.accounts.models import Organisation
 from credstack.issuing.identifiers import base_url, did_document
+from credstack.issuing.instance_identity import instance_did_document, instance_did_document_path
 from credstack.issuing.models import Award, StatusList
 from credstack.standards.fetch import Fetcher, FetchStatusError, FetchTooLargeError
 
@@ -84,6 +87,11 @@ class InstanceFetcher:
             if credential is None:
                 raise FetchStatusError(f"{url} answered 404: no such award", status=404)
             return credential
+        if rest == instance_did_document_path():
+            document = instance_did_document()
+            if document is None:
+                raise FetchStatusError(f"{url} answered 404: no DID document there", status=404)
+            return document
         return _NOT_LOCAL
 
     def get_json(self, url: str) -> Any:
