@@ -258,7 +258,7 @@ def test_the_export_holds_every_original_and_a_manifest(personas: Personas, form
     assert files[jwt_held.public_id].endswith(".jwt")
     assert manifest["account"]["email"] == "bob@example.org"
     assert manifest["collections"][0]["credentials"] == [jwt_held.public_id]
-    assert sorted(archive.namelist()) == sorted(["manifest.json", *files.values()])
+    assert sorted(archive.namelist()) == sorted(["manifest.json", "clr.json", *files.values()])
 
 
 def test_deleting_the_account_removes_everything(personas: Personas, forms: Forms) -> None:

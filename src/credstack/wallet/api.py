@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from credstack.verification.services import SubmissionError
-from credstack.wallet import services
+from credstack.wallet import clr_export, services
 from credstack.wallet.models import WalletCredential
 
 router = Router(tags=["wallet"], auth=django_auth)
@@ -75,6 +75,22 @@ class ImportOut(Schema):
 
 class VisibilityIn(Schema):
     visibility: Literal["private", "public"]
+
+
+class NotIncludedOut(Schema):
+    id: str = Field(..., description="The credential's opaque id in the wallet.")
+    title: str
+    reason: str = Field(..., description="Why the CLR does not hold it.")
+
+
+class ClrExportOut(Schema):
+    credential: dict[str, Any] = Field(
+        ..., description="The ClrCredential, signed by the instance (eddsa-rdfc-2022)."
+    )
+    included: list[str] = Field(..., description="The ids of the credentials it holds.")
+    not_included: list[NotIncludedOut] = Field(
+        ..., description="The credentials it leaves out, each with the reason."
+    )
 
 
 def credential_out(held: WalletCredential, *, detail: bool = False) -> dict[str, Any]:
@@ -168,3 +184,23 @@ def delete_credential(request: HttpRequest, credential_id: str) -> Status[None]:
     held = services.get_credential(request.user, credential_id)
     services.delete_credential(request.user, held)
     return Status(204, None)
+
+
+@router.get(
+    "/wallet/export/clr",
+    response={200: ClrExportOut, 409: ErrorResponse},
+    summary="My wallet as a CLR 2.0 signed by the instance",
+    description=(
+        "Every Open Badges 3.0 credential of the wallet with a Data Integrity proof, "
+        "exactly as held, in one ClrCredential signed by the instance; `not_included` "
+        "says why each other credential is left out. 409 `nothing_to_export` when no "
+        "credential can go in a CLR (its details list them)."
+    ),
+)
+def export_clr(request: HttpRequest) -> dict[str, Any]:
+    export = clr_export.build_wallet_clr(request.user)
+    return {
+        "credential": export.credential,
+        "included": [held.public_id for held in export.included],
+        "not_included": clr_export.not_included(export.left_out),
+    }

@@ -641,9 +641,13 @@ def public_credential(slug: str, public_id: str) -> WalletCredential:
 
 def export_wallet_zip(user: Any, *, now: datetime | None = None) -> bytes:
     """A ZIP of everything in ``user``'s wallet: ``credentials/<id>.<ext>``, each original
-    byte for byte as received, and ``manifest.json`` (what each file is, its last
-    verification, the collections and the profile). A signed CLR 2.0 export comes later.
+    byte for byte as received, ``clr.json`` (the wallet as a CLR 2.0 signed by the
+    instance, see ``clr_export``; absent when no credential can go in one) and
+    ``manifest.json`` (what each file is, its last verification, the collections, the
+    profile, and what the CLR holds and leaves out).
     """
+    from credstack.wallet.clr_export import clr_for_archive
+
     now = now or timezone.now()
     buffer = io.BytesIO()
     entries = []
@@ -699,6 +703,9 @@ def export_wallet_zip(user: Any, *, now: datetime | None = None) -> bytes:
                 for c in list_collections(user)
             ],
         }
+        manifest["clr"], clr_bytes = clr_for_archive(user, now=now)
+        if clr_bytes is not None:
+            archive.writestr("clr.json", clr_bytes)
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     return buffer.getvalue()
 

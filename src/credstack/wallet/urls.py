@@ -22,6 +22,7 @@ urlpatterns = [
     path("wallet/collections/<str:public_id>/", views.collection_page, name="collection"),
     path("wallet/profile/", views.profile_page, name="profile"),
     path("wallet/export.zip", views.export_download, name="export"),
+    path("wallet/export.clr.json", views.export_clr_download, name="export-clr"),
     path("wallet/delete-account/", views.delete_account_page, name="delete-account"),
     path("u/<slug:slug>/", views.public_profile_page, name="public-profile"),
     path("u/<slug:slug>/<str:public_id>/", views.public_credential_page, name="public-credential"),

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credstack.common.errors import CredstackError, NotFoundError
 from credstack.standards.report import Check, Outcome, Verdict, VerificationReport
+from credstack.verification.downloads import attachment_response
 from credstack.verification.services import VERDICT_TEXTS, describe_report, size_label
-from credstack.wallet import services
+from credstack.wallet import clr_export, services
 from credstack.wallet.models import Visibility, WalletCredential
 
 # Room for the form's other fields and the multipart framing around the credential.
@@ -294,6 +295,24 @@ def export_download(request: HttpRequest) -> HttpResponse:
         services.export_wallet_zip(request.user), content_type="application/zip"
     )
     response["Content-Disposition"] = 'attachment; filename="credstack-wallet.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def export_clr_download(request: HttpRequest) -> HttpResponse:
+    """``/wallet/export.clr.json``: the wallet as a CLR 2.0 signed by the instance; back
+    to the wallet with the reason when no CLR can be made."""
+    try:
+        export = clr_export.build_wallet_clr(request.user)
+    except CredstackError as error:
+        messages.error(request, error.message)
+        return redirect("wallet:list")
+    response = attachment_response(
+        clr_export.clr_file(export.credential),
+        "application/ld+json",
+        filename="credstack-wallet-clr.json",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
