@@ -10,10 +10,11 @@ from django.core import mail
 
 from credstack.claims.models import ClaimLink
 from credstack.issuing.services import issue_credential
-from tests.browser.conftest import axe_violations, browser, page, phone
-from tests.claims.conftest import token_in
+from tests.browser.conftest import axe_violations
+from tests.claims.conftest import instance_documents, token_in
 
-__all__ = ["browser", "page", "phone"]
+# The claim tests' fixture serving this instance's documents to verification.
+__all__ = ["instance_documents"]
 
 
 def _award(personas: Any, definition: Any, instance_documents: Any, email: str) -> str:
