@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from credstack.bulk.models import BulkJob, BulkRow, RowState
-from credstack.common.fast_insert import ModelMaker, insert_new
+from credstack.common.fast_insert import ModelMaker, insert_new, take_primary_keys
 
 
 @pytest.fixture
@@ -33,7 +33,8 @@ def test_the_rows_are_stored_with_their_values_defaults_and_keys(job) -> None:
     assert made[0].job is job  # the related object is cached, as the constructor does
     with transaction.atomic():
         BulkJob.objects.filter(pk=job.pk).update(total_rows=5)  # the transaction has written
-        insert_new(BulkRow, made)
+        inserted = insert_new(BulkRow, iter(made), primary_keys=take_primary_keys(BulkRow, 5))
+    assert inserted == made
     stored = {row.pk: row for row in BulkRow.objects.filter(job=job)}
     assert sorted(stored) == sorted(row.pk for row in made)
     for row in made:
@@ -46,16 +47,27 @@ def test_the_rows_are_stored_with_their_values_defaults_and_keys(job) -> None:
 def test_a_key_of_a_deleted_row_is_never_given_again(job) -> None:
     with transaction.atomic():
         BulkJob.objects.filter(pk=job.pk).update(total_rows=4)
-        first = rows(job, range(2, 4))
-        insert_new(BulkRow, first)
+        first = insert_new(
+            BulkRow, rows(job, range(2, 4)), primary_keys=take_primary_keys(BulkRow, 2)
+        )
     BulkRow.objects.filter(pk=first[-1].pk).delete()
     with transaction.atomic():
         BulkJob.objects.filter(pk=job.pk).update(total_rows=4)
-        second = rows(job, range(4, 6))
-        insert_new(BulkRow, second)
+        second = insert_new(
+            BulkRow, rows(job, range(4, 6)), primary_keys=take_primary_keys(BulkRow, 2)
+        )
     assert min(row.pk for row in second) > first[-1].pk
 
 
-def test_it_inserts_without_taking_keys_when_told(job) -> None:
-    insert_new(BulkRow, rows(job, range(2, 5)), set_primary_keys=False)
+def test_unused_keys_are_skipped(job) -> None:
+    with transaction.atomic():
+        BulkJob.objects.filter(pk=job.pk).update(total_rows=4)
+        keys = take_primary_keys(BulkRow, 4)
+        inserted = insert_new(BulkRow, rows(job, range(2, 4)), primary_keys=keys)
+    assert [row.pk for row in inserted] == keys[:2]
+    assert BulkRow.objects.filter(pk__in=keys).count() == 2
+
+
+def test_it_inserts_without_taking_keys(job) -> None:
+    insert_new(BulkRow, rows(job, range(2, 5)))
     assert sorted(BulkRow.objects.filter(job=job).values_list("line", flat=True)) == [2, 3, 4]

@@ -224,7 +224,7 @@ def test_a_credential_that_cannot_be_signed_gives_back_its_entries(
     validate_and_sign = services.validate_and_sign
 
     def second_fails(credentials: Any, *args: Any, **kwargs: Any) -> list[SigningResult]:
-        results = validate_and_sign(credentials, *args, **kwargs)
+        results = list(validate_and_sign(credentials, *args, **kwargs))
         results[1] = SigningResult(
             None, "the credential cannot be signed", ("a term is undefined",)
         )

@@ -161,7 +161,7 @@ def _store_rows(job: BulkJob, rows: list[CsvRow]) -> tuple[int, int]:
             values["award_id"] = awarded[key]
             values["error"] = f"already awarded (award {awarded[key]})"
         objects.append(new_row(values))
-    insert_new(BulkRow, objects, set_primary_keys=False)
+    insert_new(BulkRow, objects)
     return invalid, already
 
 

@@ -16,7 +16,7 @@ related object for a foreign key, aware datetimes, JSON-serialisable data).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -56,33 +56,46 @@ class ModelMaker(Generic[M]):
                 row.append(None if related is None else related.pk)
             else:
                 row.append(values[field.name])
-        made = self.model(*row)
+        made: M = self.model(*row)
         for name, field in self.relations.items():
             if name in values:
                 field.set_cached_value(made, values[name])
         return made
 
 
-def insert_new(model: type[M], objects: Sequence[M], *, set_primary_keys: bool = True) -> None:
-    """Insert ``objects`` (new, unsaved), setting their primary keys unless told not to.
-
-    Precondition on SQLite with ``set_primary_keys``: the current transaction has
-    already written (so it holds the database's write lock and nobody else takes ids
-    meanwhile). Errors are Django's (IntegrityError for a unique constraint).
+def insert_new(
+    model: type[M], objects: Iterable[M], *, primary_keys: Sequence[int] | None = None
+) -> list[M]:
+    """Insert ``objects`` (new, unsaved), taking them from the iterable as they come;
+    returns them. With ``primary_keys`` (from :func:`take_primary_keys`), each object
+    gets the next one before it is written; without, the database numbers the rows and
+    the objects are left without their keys (except on databases that use
+    ``bulk_create``, which sets them). Errors are Django's (IntegrityError for a unique
+    constraint).
     """
-    if connection.vendor not in ("postgresql", "sqlite") or len(objects) < 2:
-        model._default_manager.bulk_create(objects)
-        return
+    if connection.vendor not in ("postgresql", "sqlite"):
+        made = list(objects)
+        model._default_manager.bulk_create(made)
+        return made
     meta = model._meta
     assert meta.pk is not None
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     values = [_column_value(field) for field in fields]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    if set_primary_keys:
-        _take_primary_keys(model, objects)
+    if primary_keys is not None:
         fields = [meta.pk, *fields]
         values = [attrgetter(meta.pk.attname), *values]
+    keys = iter(primary_keys) if primary_keys is not None else None
+    inserted: list[M] = []
+
+    def rows() -> Iterator[list[Any]]:
+        for made in objects:
+            if keys is not None:
+                made.pk = next(keys)
+            inserted.append(made)
+            yield [value(made) for value in values]
+
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -90,20 +103,25 @@ def insert_new(model: type[M], objects: Sequence[M], *, set_primary_keys: bool =
                 connection.wrap_database_errors,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
             ):
-                for made in objects:
-                    copy.write_row([value(made) for value in values])
+                for row in rows():
+                    copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                [[value(made) for value in values] for made in objects],
-            )
-    for made in objects:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows())
+    for made in inserted:
         made._state.adding = False
         made._state.db = connection.alias
+    return inserted
 
 
-def _take_primary_keys(model: type[Model], objects: Sequence[Model]) -> None:
+def take_primary_keys(model: type[Model], count: int) -> list[int] | None:
+    """``count`` primary keys for new rows of ``model`` (an auto-incremented key), for
+    :func:`insert_new`; a key not used is simply skipped. None on other databases than
+    PostgreSQL and SQLite, where ``insert_new`` lets ``bulk_create`` set them.
+
+    Precondition on SQLite: the current transaction has already written, so it holds
+    the database's write lock and nobody else takes keys until it ends.
+    """
     meta = model._meta
     assert meta.pk is not None
     quote = connection.ops.quote_name
@@ -111,22 +129,20 @@ def _take_primary_keys(model: type[Model], objects: Sequence[Model]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objects)],
+                [meta.db_table, meta.pk.column, count],
             )
-            keys = [key for (key,) in cursor.fetchall()]
-        else:
-            # Django's SQLite tables are AUTOINCREMENT: never reuse a key, even one whose
-            # row was deleted (sqlite_sequence remembers the largest ever given).
-            cursor.execute(
-                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s), 0),"
-                f" COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}),"
-                " 0))",
-                [meta.db_table],
-            )
-            (last,) = cursor.fetchone()
-            keys = list(range(last + 1, last + 1 + len(objects)))
-    for made, key in zip(objects, keys, strict=True):
-        made.pk = key
+            return [key for (key,) in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            return None
+        # Django's SQLite tables are AUTOINCREMENT: never reuse a key, even one whose row
+        # was deleted (sqlite_sequence remembers the largest ever given).
+        cursor.execute(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s), 0),"
+            f" COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}), 0))",
+            [meta.db_table],
+        )
+        (last,) = cursor.fetchone()
+    return list(range(last + 1, last + 1 + count))
 
 
 def _column_value(field: Field[Any, Any]) -> Callable[[Model], Any]:

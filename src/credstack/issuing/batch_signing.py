@@ -15,10 +15,12 @@ the pool's pipe between this process and its own children) and is not kept there
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from types import TracebackType
 from typing import Any
 
@@ -29,8 +31,10 @@ from credstack.standards.errors import DataModelError, StandardsError
 from credstack.standards.keys.multikey import Ed25519KeyPair
 from credstack.standards.vc.data_model import require_valid_credential
 
-# Chunks per worker and batch: more than one evens out a worker slowed by other work.
-_CHUNKS_PER_PROCESS = 2
+# Credentials sent to a worker at once, and chunks kept queued per worker: enough to keep
+# the workers busy while this process builds and stores, few enough to bound memory.
+_CHUNK_SIZE = 50
+_CHUNKS_AHEAD_PER_PROCESS = 2
 
 
 @dataclass(frozen=True)
@@ -43,15 +47,14 @@ class SigningResult:
 
 
 def validate_and_sign(
-    credentials: Sequence[dict[str, Any]],
+    credentials: Iterable[dict[str, Any]],
     key_pair: Ed25519KeyPair,
     *,
     verification_method: str,
     created: datetime,
-) -> list[SigningResult]:
+) -> Iterator[SigningResult]:
     """Check each credential against its data model and sign it; one result per
-    credential, in order."""
-    results = []
+    credential, in order, each as soon as it is made."""
     for credential in credentials:
         try:
             require_valid_credential(credential)
@@ -60,15 +63,14 @@ def validate_and_sign(
             )
         except DataModelError as error:
             problems = tuple(f"{path}: {message}" for path, message in error.problems)
-            results.append(
-                SigningResult(None, "the credential would not conform to its data model", problems)
+            yield SigningResult(
+                None, "the credential would not conform to its data model", problems
             )
         except StandardsError as error:
-            results.append(SigningResult(None, "the credential cannot be signed", (error.message,)))
+            yield SigningResult(None, "the credential cannot be signed", (error.message,))
         else:
             assert isinstance(signed, dict)
-            results.append(SigningResult(signed))
-    return results
+            yield SigningResult(signed)
 
 
 def _sign_chunk(
@@ -78,8 +80,10 @@ def _sign_chunk(
     credentials: list[dict[str, Any]],
 ) -> list[SigningResult]:
     key_pair = Ed25519KeyPair.from_private_key(Ed25519PrivateKey.from_private_bytes(seed))
-    return validate_and_sign(
-        credentials, key_pair, verification_method=verification_method, created=created
+    return list(
+        validate_and_sign(
+            credentials, key_pair, verification_method=verification_method, created=created
+        )
     )
 
 
@@ -104,31 +108,31 @@ class SigningPool:
 
     def sign(
         self,
-        credentials: Sequence[dict[str, Any]],
+        credentials: Iterable[dict[str, Any]],
         key_pair: Ed25519KeyPair,
         *,
         verification_method: str,
         created: datetime,
-    ) -> list[SigningResult]:
-        """As :func:`validate_and_sign`, spread over the workers."""
+    ) -> Iterator[SigningResult]:
+        """As :func:`validate_and_sign`, spread over the workers: the credentials are
+        taken from the iterable and sent a chunk at a time, a few chunks ahead of the
+        results, which come back in order."""
         if key_pair.private_key is None:
             raise ValueError("signing needs a private key")
         seed = key_pair.private_key.private_bytes_raw()
-        chunk_count = min(len(credentials), self.processes * _CHUNKS_PER_PROCESS)
-        if chunk_count == 0:
-            return []
-        size = -(-len(credentials) // chunk_count)
-        futures = [
-            self._executor.submit(
-                _sign_chunk,
-                seed,
-                verification_method,
-                created,
-                list(credentials[start : start + size]),
-            )
-            for start in range(0, len(credentials), size)
-        ]
-        return [result for future in futures for result in future.result()]
+        remaining = iter(credentials)
+        in_flight: deque[Future[list[SigningResult]]] = deque()
+        while True:
+            while len(in_flight) < self.processes * _CHUNKS_AHEAD_PER_PROCESS:
+                chunk = list(islice(remaining, _CHUNK_SIZE))
+                if not chunk:
+                    break
+                in_flight.append(
+                    self._executor.submit(_sign_chunk, seed, verification_method, created, chunk)
+                )
+            if not in_flight:
+                return
+            yield from in_flight.popleft().result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

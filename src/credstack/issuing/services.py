@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +26,7 @@ from django.utils import timezone
 from credstack.accounts.models import Organisation, User
 from credstack.accounts.permissions import Action, require
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
-from credstack.common.fast_insert import ModelMaker, insert_new
+from credstack.common.fast_insert import ModelMaker, insert_new, take_primary_keys
 from credstack.issuing import status_lists
 from credstack.issuing.batch_signing import SigningPool, validate_and_sign
 from credstack.issuing.credential import (
@@ -799,7 +799,12 @@ def _store_awards(
     signing_pool: SigningPool | None,
 ) -> dict[int, Award | CredstackError]:
     """Allocate status entries, build, check, sign and insert the batch's credentials,
-    inside the caller's transaction; the award or the error of each request position."""
+    inside the caller's transaction; the award or the error of each request position.
+
+    The steps are chained lazily: with a signing pool, credentials are built and sent
+    to the workers, and the signed ones inserted, a chunk at a time, so this process
+    builds and stores while the workers sign.
+    """
     issuer, key_pair, method = signer
     entries: dict[str, list[tuple[StatusList, int]]] = {}
     for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
@@ -811,29 +816,31 @@ def _store_awards(
                 status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
             )
         entries[purpose] = allocated
+    revocations = entries[StatusPurpose.REVOCATION]
+    suspensions = entries[StatusPurpose.SUSPENSION]
     list_urls = {
         status_list.pk: status_lists.status_list_url(status_list)
-        for allocated in entries.values()
-        for status_list, _ in allocated
+        for status_list, _ in revocations + suspensions
     }
     profile = issuer_profile(version)
     achievement = achievement_with_eu_elements(version)
-    credential_ids = [f"urn:uuid:{uuid.uuid4()}" for _ in batch]
-    recipients = []
-    credentials = []
-    for number, prepared in enumerate(batch):
-        recipient = Recipient(
+    recipients = [
+        Recipient(
             email=prepared.recipient_email,
             did=prepared.recipient_did,
             name=prepared.recipient_name,
             salt=secrets.token_hex(16) if prepared.recipient_email else "",
         )
-        recipients.append(recipient)
-        credentials.append(
-            build_credential(
+        for prepared in batch
+    ]
+    credential_ids = [f"urn:uuid:{uuid.uuid4()}" for _ in batch]
+
+    def credentials() -> Iterator[dict[str, Any]]:
+        for number, prepared in enumerate(batch):
+            yield build_credential(
                 version,
                 credential_id=credential_ids[number],
-                recipient=recipient,
+                recipient=recipients[number],
                 awarded_at=prepared.awarded_at,
                 valid_until=prepared.valid_until,
                 credential_status=[
@@ -843,69 +850,71 @@ def _store_awards(
                         purpose=str(purpose),
                     )
                     for purpose, (status_list, index) in (
-                        (purpose, allocated[number]) for purpose, allocated in entries.items()
+                        (StatusPurpose.REVOCATION, revocations[number]),
+                        (StatusPurpose.SUSPENSION, suspensions[number]),
                     )
                 ],
                 narrative=prepared.narrative,
                 evidence_url=prepared.evidence_url,
                 grade=prepared.grade,
-                # The first credential takes the parts as made, the others copies.
                 issuer=profile,
                 achievement=achievement,
             )
-        )
+
     if signing_pool is not None:
-        results = signing_pool.sign(credentials, key_pair, verification_method=method, created=now)
+        results = signing_pool.sign(
+            credentials(), key_pair, verification_method=method, created=now
+        )
     else:
-        results = validate_and_sign(credentials, key_pair, verification_method=method, created=now)
-    del credentials
+        results = validate_and_sign(
+            credentials(), key_pair, verification_method=method, created=now
+        )
     outcome: dict[int, Award | CredstackError] = {}
     unused: list[tuple[StatusList, int]] = []
     new_award = ModelMaker(Award)
-    awards = []
-    for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
-        revocation_list, revocation_index = entries[StatusPurpose.REVOCATION][number]
-        suspension_list, suspension_index = entries[StatusPurpose.SUSPENSION][number]
-        if result.signed is None:
-            outcome[prepared.position] = ValidationFailedError(
-                result.message, result.problems, code="invalid_credential"
+
+    def signed_awards() -> Iterator[Award]:
+        for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
+            revocation_list, revocation_index = revocations[number]
+            suspension_list, suspension_index = suspensions[number]
+            if result.signed is None:
+                outcome[prepared.position] = ValidationFailedError(
+                    result.message, result.problems, code="invalid_credential"
+                )
+                unused.extend((revocations[number], suspensions[number]))
+                continue
+            award = new_award(
+                {
+                    "recipient_email": prepared.recipient_email,
+                    "recipient_name": recipients[number].name,
+                    "recipient_did": prepared.recipient_did,
+                    "identity_salt": recipients[number].salt,
+                    "credential": result.signed,
+                    "credential_id": credential_ids[number],
+                    "awarded_at": prepared.awarded_at,
+                    "valid_from": prepared.awarded_at,
+                    "valid_until": prepared.valid_until,
+                    "narrative": prepared.narrative,
+                    "evidence_url": prepared.evidence_url,
+                    "grade": prepared.grade,
+                    "revocation_index": revocation_index,
+                    "suspension_index": suspension_index,
+                    "idempotency_key": prepared.idempotency_key,
+                    "created_at": now,
+                    "organisation": organisation,
+                    "definition_version": version,
+                    "revocation_list": revocation_list,
+                    "suspension_list": suspension_list,
+                    "created_by": by,
+                }
             )
-            unused += [
-                (revocation_list, revocation_index),
-                (suspension_list, suspension_index),
-            ]
-            continue
-        award = new_award(
-            {
-                "recipient_email": prepared.recipient_email,
-                "recipient_name": recipients[number].name,
-                "recipient_did": prepared.recipient_did,
-                "identity_salt": recipients[number].salt,
-                "credential": result.signed,
-                "credential_id": credential_ids[number],
-                "awarded_at": prepared.awarded_at,
-                "valid_from": prepared.awarded_at,
-                "valid_until": prepared.valid_until,
-                "narrative": prepared.narrative,
-                "evidence_url": prepared.evidence_url,
-                "grade": prepared.grade,
-                "revocation_index": revocation_index,
-                "suspension_index": suspension_index,
-                "idempotency_key": prepared.idempotency_key,
-                "created_at": now,
-                "organisation": organisation,
-                "definition_version": version,
-                "revocation_list": revocation_list,
-                "suspension_list": suspension_list,
-                "created_by": by,
-            }
-        )
-        awards.append(award)
-        outcome[prepared.position] = award
+            outcome[prepared.position] = award
+            yield award
+
+    # The transaction has written (the status lists): it holds SQLite's write lock.
+    insert_new(Award, signed_awards(), primary_keys=take_primary_keys(Award, len(batch)))
     if unused:
         status_lists.release_indexes(unused)
-    # The transaction has written (the status lists): it holds SQLite's write lock.
-    insert_new(Award, awards)
     return outcome
 
 
