@@ -17,7 +17,10 @@ data directory). Options:
 - ``--json`` prints the figures as JSON.
 
 Figures: wall time of each phase (upload and validation: parse, check, store the rows;
-awarding: the job run), awards per second of the awarding phase and of the whole, and
+awarding: the job run), awards per second of the awarding phase and of the whole, the
+CPU time each part used (this process per phase, the signing workers, and the
+PostgreSQL backend serving the run when the server is on this machine: unlike wall
+time, these barely depend on what else the machine is doing), and
 peak resident memory: of this process (``ru_maxrss``, Django and the interpreter
 included; over its whole life, migrations too) and, during the upload and the awarding,
 of this process together with its signing workers (their summed RSS sampled every 0.1 s
@@ -118,6 +121,28 @@ class _TreeMemory:
             self._thread.join()
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time of the PostgreSQL backend process serving this connection, when the
+    server runs on this machine (read from /proc); None otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _scratch_database(url: str) -> tuple[str, str]:
     """Create a scratch database on the server of ``url``; (its URL, its name)."""
     import psycopg
@@ -192,15 +217,28 @@ def run(
     if processes is None:
         processes = signing_processes() if rows >= POOL_FROM_ROWS else 1
 
+    backend_before = _backend_cpu_seconds()
+    children_before = _children_cpu_seconds()
     with _TreeMemory() as tree:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         with csv_path.open("rb") as stream:
             job = create_bulk_job(
                 definition.published_version, stream, by=owner, file_name=csv_path.name
             )
-        validated = time.perf_counter()
+        validated, validated_cpu = time.perf_counter(), time.process_time()
         job = run_bulk_job(job.public_id, by=owner, batch_size=batch_size, processes=processes)
-        finished = time.perf_counter()
+        finished, finished_cpu = time.perf_counter(), time.process_time()
+    backend_after = _backend_cpu_seconds()
+    cpu = {
+        "validate_this_process": round(validated_cpu - started_cpu, 2),
+        "issue_this_process": round(finished_cpu - validated_cpu, 2),
+        "issue_signing_workers": round(_children_cpu_seconds() - children_before, 2),
+        "database_backend": (
+            round(backend_after - backend_before, 2)
+            if backend_before is not None and backend_after is not None
+            else None
+        ),
+    }
 
     awards = Award.objects.count()
     if job.issued_count != rows or awards != rows:
@@ -225,6 +263,7 @@ def run(
         "peak_rss_mib_before_job": round(rss_before, 1),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
         "peak_rss_mib_with_workers": round(tree.peak_kib / 1024, 1) if tree.available else None,
+        "cpu_seconds": cpu,
         "load_average": [round(value, 2) for value in os.getloadavg()],
     }
 
