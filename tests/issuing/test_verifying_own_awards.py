@@ -52,3 +52,22 @@ def test_the_vc_api_verifies_an_award_of_this_instance(client, award, personas):
     revoke_credential(award, by=personas.alice, reason="Awarded in error")
     response = client.post("/credentials/verify", json.dumps(body), "application/json")
     assert response.json()["verdict"] == "revoked"
+
+
+def test_the_verifier_page_verifies_an_award_by_its_shared_page_address(client, settings, award):
+    page = f"{settings.CREDSTACK_BASE_URL}/c/{award.public_id}/"
+    response = client.get("/verify/", {"url": page})
+    found = re.search(r'data-verdict="([a-z_]+)"', response.content.decode())
+    assert found is not None and found[1] == "valid"
+
+
+def test_the_public_page_answers_a_json_client_with_the_credential(client, award):
+    path = f"/c/{award.public_id}/"
+    as_json = client.get(path, HTTP_ACCEPT="application/ld+json")
+    assert as_json.status_code == 200
+    assert json.loads(as_json.content) == award.credential
+    assert "Content-Disposition" not in as_json
+    as_page = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert as_page["Content-Type"].startswith("text/html")
+    for response in (as_json, as_page):
+        assert "Accept" in [field.strip() for field in response["Vary"].split(",")]

@@ -28,7 +28,9 @@ from credstack.standards.fetch import Fetcher, FetchStatusError, FetchTooLargeEr
 
 _STATUS_LIST = re.compile(r"status/(?P<public_id>[A-Za-z0-9_-]{1,32})")
 _DID_DOCUMENT = re.compile(r"orgs/(?P<slug>[-a-zA-Z0-9_]{1,100})/did\.json")
-_AWARD_JSON = re.compile(r"c/(?P<public_id>[A-Za-z0-9_-]{1,32})/json")
+# The award's JSON download, and its public page (the address learners share), which
+# answers a client asking for JSON with the credential too.
+_AWARD_JSON = re.compile(r"c/(?P<public_id>[A-Za-z0-9_-]{1,32})/(?:json)?")
 
 _NOT_LOCAL = object()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,7 +25,21 @@ def award_page(request: HttpRequest, public_id: str) -> HttpResponse:
         award = sharing.get_public_award(public_id)
     except NotFoundError as error:
         return _problem(request, _("No such credential"), error.message, status=404)
-    return sharing.render_award_page(request, award)
+    if _asks_for_json(request):
+        response = sharing.download_award(award, "json")
+        del response["Content-Disposition"]
+    else:
+        response = sharing.render_award_page(request, award)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _asks_for_json(request: HttpRequest) -> bool:
+    """A client that prefers JSON (a verifier or wallet given the page's address) gets the
+    credential itself; browsers, which accept text/html first, get the page."""
+    accept = request.headers.get("Accept", "")
+    first = accept.split(",")[0].split(";")[0].strip().lower()
+    return first in ("application/json", "application/ld+json", "application/vc+ld+json")
 
 
 @require_safe
