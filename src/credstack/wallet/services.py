@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from credstack.common.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from credstack.issuing.models import Award
 from credstack.standards.errors import FetchError, StandardsError
 from credstack.standards.jcs import canonicalize_json
 from credstack.standards.report import Outcome, VerificationReport
@@ -380,6 +382,21 @@ def reverify_credential(
         report=held.report, verdict=held.verdict, verified_at=held.verified_at
     )
     return held
+
+
+def issued_here_page(held: WalletCredential) -> str | None:
+    """The public page (``/c/<award id>/``: QR code, LinkedIn link, downloads, PDF) of a
+    credential this instance awarded, or None for one from elsewhere or no longer here."""
+
+    credential_id = held.credential.get("id") if isinstance(held.credential, dict) else None
+    if held.arrival != Arrival.ISSUED_HERE or not isinstance(credential_id, str):
+        return None
+    award_id = (
+        Award.objects.filter(credential_id=credential_id)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    return reverse("issuing:award-page", args=[award_id]) if award_id else None
 
 
 def set_visibility(user: Any, held: WalletCredential, visibility: str) -> WalletCredential:

@@ -132,6 +132,7 @@ def detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "result": describe_report(report) if report is not None else None,
             "collections": collections,
             "profile": profile,
+            "award_page": services.issued_here_page(held),
         },
     )
 
