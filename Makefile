@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install install-test demo demo-offline test lint format
+.PHONY: install install-test demo demo-offline test lint format messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,34 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Translations (docs/translation.md): each language's catalogue is
+# src/credstack/locale/<language>/LC_MESSAGES/django.po. The compiled .mo files are built
+# here and never committed; English, the language of the code, needs none.
+LOCALE_DIR := src/credstack/locale
+COMPILED_MESSAGES := $(patsubst %.po,%.mo,$(filter-out $(LOCALE_DIR)/en/%, \
+	$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/django.po)))
+
+install: $(VENV)/.installed $(COMPILED_MESSAGES)
+
+# GNU gettext extracts and compiles the messages; install it when it is missing.
+MSGFMT ?= /usr/bin/msgfmt
+$(MSGFMT):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
+
+$(LOCALE_DIR)/%/LC_MESSAGES/django.mo: $(LOCALE_DIR)/%/LC_MESSAGES/django.po | $(MSGFMT)
+	$(MSGFMT) --check -o $@ $<
+
+# Refreshes every language's catalogue from the code and the templates (new messages
+# added, vanished ones dropped), then compiles the translations. ADD_LANGUAGE=fr starts
+# a catalogue for a new language.
+ADD_LANGUAGE ?=
+messages: $(VENV)/.installed $(MSGFMT)
+	cd src/credstack && CREDSTACK_DEBUG=true $(abspath $(BIN))/django-admin makemessages \
+		--settings=credstack.config.settings --no-obsolete --add-location=file \
+		--ignore=standards --ignore=migrations \
+		$(addprefix --locale=,$(sort $(ADD_LANGUAGE) $(notdir $(wildcard $(LOCALE_DIR)/*))))
+	$(MAKE) install
 
 interop/node_modules/.installed: interop/package.json interop/package-lock.json
 	npm ci --prefix interop --no-audit --no-fund --loglevel=error
@@ -47,7 +74,7 @@ $(WRK):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 
 install-test: install pango interop/node_modules/.installed tests/browser/node_modules/.installed \
-	$(CHROMIUM) $(WRK)
+	$(CHROMIUM) $(WRK) $(MSGFMT)
 
 # A local instance seeded with demo data at http://127.0.0.1:8000/, served until Ctrl-C
 # (docs/demo.md). DEMO_ARGS passes options, e.g. DEMO_ARGS="--reset --port 8001".
@@ -73,6 +100,8 @@ POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 # In make test the browser tests must run: a missing browser fails them instead of skipping.
 export CREDSTACK_BROWSER_TESTS = required
+# Likewise the checks of the translation catalogues, which need GNU gettext.
+export CREDSTACK_GETTEXT_TESTS = required
 
 test: install-test lint
 	$(BIN)/pytest $(PYTEST_ARGS)

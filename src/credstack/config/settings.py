@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Picks each request's language from the browser's Accept-Language among LANGUAGES.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -252,6 +254,10 @@ STATIC_ROOT = CREDSTACK_HOME / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = CREDSTACK_HOME / "media"
 LANGUAGE_CODE = "en"
+# Only the languages credstack has a catalogue for (docs/translation.md), so that a page
+# never mixes Django's own translated messages with credstack's English ones.
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
