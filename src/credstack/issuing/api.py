@@ -11,16 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import ModelSchema, Router, Schema, Status
+from ninja import File, ModelSchema, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from credstack.accounts.api import organisation_or_404
 from credstack.accounts.models import Organisation
 from credstack.accounts.permissions import Action, can, require
 from credstack.common.errors import ConflictError, NotFoundError
-from credstack.issuing import services
+from credstack.issuing import images, services
 from credstack.issuing.achievement import definition_to_achievement
-from credstack.issuing.identifiers import issuer_id
+from credstack.issuing.identifiers import base_url, issuer_id
 from credstack.issuing.models import (
     AchievementDefinition,
     ApiToken,
@@ -107,6 +108,27 @@ def create_definition(
         by=request.user,
     )
     return Status(201, definition_to_dict(definition))
+
+
+@router.post("/organisations/{organisation_id}/images", response={201: dict[str, Any]})
+def upload_definition_image(
+    request: HttpRequest, organisation_id: str, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Check, shrink and keep a PNG or SVG for a definition (docs/issuer-guide.md, the
+    image rules). Answers the ``image`` value to give the definition, and its URL."""
+    organisation = _visible_organisation(request, organisation_id)
+    data = file.read(images.max_image_bytes() + 1)
+    stored = images.store_image(organisation, data, file.name or "", by=request.user)
+    return Status(
+        201,
+        {
+            "image": stored.name,
+            "url": f"{base_url()}/media/{stored.name}",
+            "media_type": stored.media_type,
+            "width": stored.width,
+            "height": stored.height,
+        },
+    )
 
 
 @router.get("/definitions/{definition_id}", response=dict[str, Any])

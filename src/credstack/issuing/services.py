@@ -8,6 +8,7 @@ the API and the command line cannot forget to.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import uuid
@@ -37,6 +38,7 @@ from credstack.issuing.credential import (
     issuer_profile,
 )
 from credstack.issuing.identifiers import active_key, issuer_id, verification_method
+from credstack.issuing.images import stored_image
 from credstack.issuing.key_encryption import (
     key_encryption_key,
     key_encryption_key_id,
@@ -202,6 +204,11 @@ def _version_problems(version: DefinitionVersion) -> list[str]:
         problems.append("language: must be a BCP 47 language tag such as en or fr-BE")
     if version.price_currency and not _CURRENCY.fullmatch(version.price_currency):
         problems.append("price_currency: must be an ISO 4217 code such as EUR")
+    if version.image and stored_image(version.image) is None:
+        problems.append(
+            "image: must name an uploaded image (<sha256>.png or .svg): upload it first "
+            "with POST /api/v1/organisations/{id}/images or the definition form"
+        )
     if version.expiry_rule == ExpiryRule.FIXED_DATE and version.expiry_date is None:
         problems.append("expiry_date: needed when the expiry rule is a fixed date")
     if version.expiry_rule == ExpiryRule.MONTHS_AFTER_AWARD and not version.expiry_months:
@@ -872,6 +879,7 @@ def _store_awards(
     outcome: dict[int, Award | CredstackError] = {}
     unused: list[tuple[StatusList, int]] = []
     new_award = ModelMaker(Award)
+    json_texts: dict[int, str] = {}  # by id() of the award, when a worker made them
 
     def signed_awards() -> Iterator[Award]:
         for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
@@ -909,10 +917,21 @@ def _store_awards(
                 }
             )
             outcome[prepared.position] = award
+            if result.json_text is not None:
+                json_texts[id(award)] = result.json_text
             yield award
 
+    def credential_json(award: Award) -> str:
+        text = json_texts.pop(id(award), None)
+        return text if text is not None else json.dumps(award.credential)
+
     # The transaction has written (the status lists): it holds SQLite's write lock.
-    insert_new(Award, signed_awards(), primary_keys=take_primary_keys(Award, len(batch)))
+    insert_new(
+        Award,
+        signed_awards(),
+        primary_keys=take_primary_keys(Award, len(batch)),
+        column_values={"credential": credential_json},
+    )
     if unused:
         status_lists.release_indexes(unused)
     return outcome
