@@ -78,3 +78,18 @@ def test_did_web_lists_survive_a_rotation(personas, published_definition):
         "revoked"
     )
     assert verify(after.credential, fetcher=instance_fetcher(after), now=NOW).verdict == "valid"
+
+
+def test_a_new_list_is_signed_on_the_compiled_json_ld_path(
+    personas, published_definition, monkeypatch
+):
+    from credstack.standards.dataintegrity import eddsa_rdfc_2022
+
+    def general_path(document, **options):
+        raise AssertionError("a document fell back to the general JSON-LD path")
+
+    # Neither the award nor the two new status lists may need the slow general path.
+    monkeypatch.setattr(eddsa_rdfc_2022, "to_rdf", general_path)
+    award = _issue(personas, published_definition)
+    assert award.revocation_list.credential is not None
+    assert award.suspension_list.credential is not None

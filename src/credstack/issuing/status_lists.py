@@ -231,7 +231,9 @@ def sign_status_list(
     unsigned = status_list_credential(
         id=status_list_url(status_list),
         issuer=issuer,
-        purpose=status_list.purpose,
+        # A plain str: a new row holds the StatusPurpose member, which the trust core's
+        # compiled JSON-LD path does not take as a string (the slow general path would).
+        purpose=StatusPurpose(status_list.purpose).value,
         bitstring=bitstring_of(status_list),
         valid_from=now,
         ttl_ms=STATUS_LIST_TTL_MS,
