@@ -219,6 +219,10 @@ CREDSTACK_DEMO = env_bool("CREDSTACK_DEMO", False)
 # Rows and bytes one uploaded CSV may hold.
 CREDSTACK_BULK_MAX_ROWS = env_int("CREDSTACK_BULK_MAX_ROWS", 100_000)
 CREDSTACK_BULK_MAX_BYTES = env_int("CREDSTACK_BULK_MAX_BYTES", 20 * 1024 * 1024)
+# Processes that sign a large bulk job's credentials; 0: one per CPU, 1: the job's own.
+CREDSTACK_BULK_SIGNING_PROCESSES = env_int("CREDSTACK_BULK_SIGNING_PROCESSES", 0)
+if CREDSTACK_BULK_SIGNING_PROCESSES < 0:
+    raise ImproperlyConfigured("CREDSTACK_BULK_SIGNING_PROCESSES must be 0 (one per CPU) or more")
 
 # --- Claim links -------------------------------------------------------------------
 # Days a learner's one-time claim link works.
