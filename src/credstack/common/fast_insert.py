@@ -16,7 +16,7 @@ related object for a foreign key, aware datetimes, JSON-serialisable data).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -64,14 +64,19 @@ class ModelMaker(Generic[M]):
 
 
 def insert_new(
-    model: type[M], objects: Iterable[M], *, primary_keys: Sequence[int] | None = None
+    model: type[M],
+    objects: Iterable[M],
+    *,
+    primary_keys: Sequence[int] | None = None,
+    column_values: Mapping[str, Callable[[M], Any]] | None = None,
 ) -> list[M]:
     """Insert ``objects`` (new, unsaved), taking them from the iterable as they come;
     returns them. With ``primary_keys`` (from :func:`take_primary_keys`), each object
     gets the next one before it is written; without, the database numbers the rows and
     the objects are left without their keys (except on databases that use
-    ``bulk_create``, which sets them). Errors are Django's (IntegrityError for a unique
-    constraint).
+    ``bulk_create``, which sets them). ``column_values`` gives, by field name, how to
+    get a column's value for the database when the caller has it ready (e.g. JSON
+    text already made). Errors are Django's (IntegrityError for a unique constraint).
     """
     if connection.vendor not in ("postgresql", "sqlite"):
         made = list(objects)
@@ -80,7 +85,8 @@ def insert_new(
     meta = model._meta
     assert meta.pk is not None
     fields = [field for field in meta.concrete_fields if not field.primary_key]
-    values = [_column_value(field) for field in fields]
+    given = column_values or {}
+    values = [given.get(field.name) or _column_value(field) for field in fields]
     if primary_keys is not None:
         fields = [meta.pk, *fields]
         values = [attrgetter(meta.pk.attname), *values]

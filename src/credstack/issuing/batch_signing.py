@@ -14,11 +14,12 @@ the pool's pipe between this process and its own children) and is not kept there
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 from types import TracebackType
@@ -39,11 +40,14 @@ _CHUNKS_AHEAD_PER_PROCESS = 2
 
 @dataclass(frozen=True)
 class SigningResult:
-    """The signed credential, or why there is none (``message`` and ``problems``)."""
+    """The signed credential, or why there is none (``message`` and ``problems``).
+    ``json_text`` is the signed credential as JSON (``json.dumps``) when a worker made
+    it, so that the process storing it need not."""
 
     signed: dict[str, Any] | None
     message: str = ""
     problems: tuple[str, ...] = ()
+    json_text: str | None = None
 
 
 def validate_and_sign(
@@ -80,11 +84,12 @@ def _sign_chunk(
     credentials: list[dict[str, Any]],
 ) -> list[SigningResult]:
     key_pair = Ed25519KeyPair.from_private_key(Ed25519PrivateKey.from_private_bytes(seed))
-    return list(
-        validate_and_sign(
+    return [
+        result if result.signed is None else replace(result, json_text=json.dumps(result.signed))
+        for result in validate_and_sign(
             credentials, key_pair, verification_method=verification_method, created=created
         )
-    )
+    ]
 
 
 def _load_trust_core() -> None:
