@@ -9,7 +9,7 @@ literals handed to ``default``-like filters or to ``{% include ... with %}`` mus
 ``_("...")`` too. Code and style (``<script>``, ``<style>``, ``<code>``) are not language,
 nor is what HTML's ``translate="no"`` covers (sample file contents, for instance).
 
-In Python, the labels and help texts of Django forms and the messages given to
+In Python, the labels, help texts and errors of Django forms and the messages given to
 ``django.contrib.messages`` must be gettext calls, not plain strings.
 
 With GNU gettext installed (``make test`` installs it and then requires it), the English
@@ -331,8 +331,34 @@ def _is_plain_text(node: ast.expr) -> bool:
     return False
 
 
+def _shown_arguments(call: ast.Call, uses_forms: bool) -> Iterator[tuple[ast.expr, str]]:
+    """The arguments of ``call`` that a person reads, with what they are."""
+    function = call.func
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    if uses_forms:
+        for keyword in call.keywords:
+            if keyword.arg in FORM_TEXT_KEYWORDS:
+                yield keyword.value, f"form {keyword.arg}"
+        if name == "ValidationError":
+            yield from ((argument, name) for argument in call.args[:1])
+        if name == "add_error":
+            yield from ((argument, name) for argument in call.args[1:2])
+    if (
+        isinstance(function, ast.Attribute)
+        and name in MESSAGE_FUNCTIONS
+        and isinstance(function.value, ast.Name)
+        and function.value.id == "messages"
+    ):
+        position = 2 if name == "add_message" else 1
+        for argument in call.args[position : position + 1]:
+            yield argument, f"messages.{name}"
+        for keyword in call.keywords:
+            if keyword.arg == "message":
+                yield keyword.value, f"messages.{name}"
+
+
 def untranslated_in_python(source: str) -> list[Finding]:
-    """Form labels and help texts, and user messages, given as plain strings."""
+    """Form labels, help texts and errors, and user messages, given as plain strings."""
     tree = ast.parse(source)
     uses_forms = any(
         isinstance(node, ast.ImportFrom)
@@ -340,35 +366,13 @@ def untranslated_in_python(source: str) -> list[Finding]:
         and any(alias.name == "forms" for alias in node.names)
         for node in ast.walk(tree)
     )
-    findings = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        if uses_forms:
-            for keyword in node.keywords:
-                if keyword.arg in FORM_TEXT_KEYWORDS and _is_plain_text(keyword.value):
-                    findings.append(
-                        Finding(
-                            keyword.value.lineno, ast.unparse(keyword.value), f"form {keyword.arg}"
-                        )
-                    )
-        function = node.func
-        if (
-            isinstance(function, ast.Attribute)
-            and function.attr in MESSAGE_FUNCTIONS
-            and isinstance(function.value, ast.Name)
-            and function.value.id == "messages"
-        ):
-            position = 2 if function.attr == "add_message" else 1
-            arguments = [
-                *node.args[position : position + 1],
-                *(keyword.value for keyword in node.keywords if keyword.arg == "message"),
-            ]
-            for argument in arguments:
-                if _is_plain_text(argument):
-                    findings.append(
-                        Finding(argument.lineno, ast.unparse(argument), f"messages.{function.attr}")
-                    )
+    findings = [
+        Finding(argument.lineno, ast.unparse(argument), where)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for argument, where in _shown_arguments(node, uses_forms)
+        if _is_plain_text(argument)
+    ]
     return sorted(findings, key=lambda finding: finding.line)
 
 
@@ -381,12 +385,17 @@ def test_it_reports_plain_form_labels_and_messages_in_python() -> None:
         "messages.info(request, _('Fine.'))\n"
         "messages.error(request, error.message)\n"
         "messages.warning(request, '%(n)s left' % {'n': 3})\n"
+        "raise forms.ValidationError('Too late.')\n"
+        "form.add_error('when', 'Too {}.'.format(early))\n"
+        "form.add_error('when', _('Too early.'))\n"
     )
 
     assert [(finding.line, finding.where) for finding in untranslated_in_python(source)] == [
         (4, "form label"),
         (5, "messages.success"),
         (8, "messages.warning"),
+        (9, "ValidationError"),
+        (10, "add_error"),
     ]
 
 
