@@ -6,8 +6,9 @@ remains is parsed as HTML. Any text node, or any attribute people read (``title`
 ``alt``, ``aria-label``, a submit button's ``value``, a description ``<meta>``'s
 ``content``...), that still holds a letter is reported with its file and line. String
 literals handed to ``default``-like filters or to ``{% include ... with %}`` must be
-``_("...")`` too. Code and style (``<script>``, ``<style>``, ``<code>``) are not language,
-nor is what HTML's ``translate="no"`` covers (sample file contents, for instance).
+``_("...")`` too, and a ``blocktranslate`` over several lines must be ``trimmed``. Code
+and style (``<script>``, ``<style>``, ``<code>``) are not language, nor is what HTML's
+``translate="no"`` covers (sample file contents, for instance).
 
 In Python, the labels, help texts and errors of Django forms and the messages given to
 ``django.contrib.messages`` must be gettext calls, not plain strings.
@@ -32,7 +33,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.template.base import DebugLexer, TokenType
+from django.template.base import DebugLexer, Token, TokenType
 from django.urls import reverse
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "credstack"
@@ -129,6 +130,8 @@ def _flatten(source: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     parts: list[str] = []
     end_of_skipped: str | None = None
+    # Where the open blocktranslate starts, when it is not trimmed.
+    untrimmed: Token | None = None
     for token in DebugLexer(source).tokenize():
         start, end = token.position
         newlines = "\n" * source.count("\n", start, end)
@@ -136,6 +139,10 @@ def _flatten(source: str) -> tuple[str, list[Finding]]:
         if end_of_skipped is not None:
             if token.token_type is TokenType.BLOCK and words and words[0] == end_of_skipped:
                 end_of_skipped = None
+                if untrimmed is not None and untrimmed.lineno != token.lineno:
+                    # The line breaks and indentation would be part of the message.
+                    findings.append(Finding(untrimmed.lineno, untrimmed.contents, "not trimmed"))
+                untrimmed = None
             parts.append(newlines)
             continue
         if token.token_type is TokenType.TEXT:
@@ -150,6 +157,7 @@ def _flatten(source: str) -> tuple[str, list[Finding]]:
                 continue
             if words[0] in ("blocktranslate", "blocktrans"):
                 end_of_skipped = "end" + words[0]
+                untrimmed = None if "trimmed" in words else token
                 parts.append(MARKED + newlines)
                 continue
             if words[0] == "comment":
@@ -270,6 +278,7 @@ def test_it_skips_what_html_says_not_to_translate() -> None:
         ('<span{% if x %} title="Shown on hover"{% endif %}>', "<span title>"),
         ('{{ name|default:"Unknown" }}', "unmarked string in {{ }}"),
         ('{% include "x.html" with label="Your name" %}', "unmarked string in {% include %}"),
+        ("{% blocktranslate %}Two\nlines.{% endblocktranslate %}", "not trimmed"),
     ],
 )
 def test_it_reports_unmarked_text_where_people_read_it(source: str, where: str) -> None:
