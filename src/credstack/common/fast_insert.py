@@ -105,6 +105,10 @@ def insert_new(
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if _server_has_lz4(cursor):
+                # Compress what is TOASTed in this transaction (credentials of a few
+                # kilobytes) with lz4: several times cheaper than the default pglz.
+                cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
             with (
                 connection.wrap_database_errors,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
@@ -118,6 +122,20 @@ def insert_new(
         made._state.adding = False
         made._state.db = connection.alias
     return inserted
+
+
+_LZ4_BY_SERVER: dict[tuple[Any, ...], bool] = {}
+
+
+def _server_has_lz4(cursor: Any) -> bool:
+    server = tuple(connection.settings_dict.get(key) for key in ("HOST", "PORT", "NAME"))
+    if server not in _LZ4_BY_SERVER:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+        _LZ4_BY_SERVER[server] = bool(row and row[0])
+    return _LZ4_BY_SERVER[server]
 
 
 def take_primary_keys(model: type[Model], count: int) -> list[int] | None:
