@@ -143,6 +143,10 @@ def _backend_cpu_seconds() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _difference(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else round(after - before, 2)
+
+
 def _scratch_database(url: str) -> tuple[str, str]:
     """Create a scratch database on the server of ``url``; (its URL, its name)."""
     import psycopg
@@ -226,6 +230,7 @@ def run(
                 definition.published_version, stream, by=owner, file_name=csv_path.name
             )
         validated, validated_cpu = time.perf_counter(), time.process_time()
+        backend_validated = _backend_cpu_seconds()
         job = run_bulk_job(job.public_id, by=owner, batch_size=batch_size, processes=processes)
         finished, finished_cpu = time.perf_counter(), time.process_time()
     backend_after = _backend_cpu_seconds()
@@ -233,11 +238,8 @@ def run(
         "validate_this_process": round(validated_cpu - started_cpu, 2),
         "issue_this_process": round(finished_cpu - validated_cpu, 2),
         "issue_signing_workers": round(_children_cpu_seconds() - children_before, 2),
-        "database_backend": (
-            round(backend_after - backend_before, 2)
-            if backend_before is not None and backend_after is not None
-            else None
-        ),
+        "validate_database_backend": _difference(backend_validated, backend_before),
+        "issue_database_backend": _difference(backend_after, backend_validated),
     }
 
     awards = Award.objects.count()
