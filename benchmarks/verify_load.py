@@ -7,28 +7,38 @@ installed by ``make install-test``) and gunicorn (a project dependency).
 What it does, all on loopback and in a temporary data directory:
 
 1. Prepares an instance as ``credstack init`` would (secrets, migrated SQLite database,
-   an issuing organisation with its signing key) whose base URL is the server's own
+   an issuing organisation with its signing key). Its base URL is an http://127.0.0.1
    address, so the organisation's issuer id is the did:key of its key.
 2. Signs the benchmark micro-credential (``credstack bench``'s, about 70 quads) with that
    key (eddsa-rdfc-2022), issuer set to the organisation's did:key. By default it carries
-   a revocation and a suspension entry on the organisation's status lists, served by the
-   same server at ``/status/<id>``, as an award of the platform does. The verifier must
-   fetch those lists over ``http://127.0.0.1``, which the fetcher's SSRF guard refuses on
-   a real instance, so the server runs with ``CREDSTACK_FETCH_DEVELOPMENT_MODE=true``
-   (the documented switch); each worker fetches a list once and keeps it for its ``ttl``
-   (60 s). ``--without-status`` drops ``credentialStatus`` instead: no fetch at all.
-3. Starts gunicorn on 127.0.0.1 and a free port (``--workers``, ``--worker-class``,
-   ``--threads``), with the verification rate limit switched off
-   (``CREDSTACK_VERIFY_RATE_LIMIT=0``: every request comes from one address).
+   a revocation and a suspension entry, as an award of the platform does, on lists signed
+   by the organisation and served by a stand-in for the issuer's site (a thread of this
+   script on another port): the verifier fetches them as it would another issuer's, not
+   from its own database, and never from the server it runs in (a worker waiting on its
+   own server is no measure of anything). Fetching ``http://127.0.0.1`` is refused by
+   the fetcher's SSRF guard on a real instance, so the server runs with
+   ``CREDSTACK_FETCH_DEVELOPMENT_MODE=true`` (the documented switch); each worker keeps
+   a fetched list as long as its ``Cache-Control`` says (30 s, as credstack's own
+   ``/status/`` view sends it). ``--without-status`` drops ``credentialStatus``
+   instead: no fetch at all.
+3. Starts gunicorn as docs/deployment.md runs it (sync workers, one per core by default;
+   ``--workers``, ``--worker-class``, ``--threads``) on 127.0.0.1 and a free port, with
+   the verification rate limit switched off (``CREDSTACK_VERIFY_RATE_LIMIT=0``: every
+   request comes from one address).
 4. Warms every worker up, then runs wrk (``--latency``, a bounded ``--connections`` and
    ``--duration``) with a Lua script that POSTs the credential, checks that every response
    is a 200 whose body says ``"verified": true`` and prints the latency percentiles and
-   the request rate from its ``done()`` hook.
+   the request rate from its ``done()`` hook. By default each connection sends its next
+   request as soon as it has an answer (the most the server can do: latency then
+   includes waiting behind the other connections' requests); ``--rate R`` makes each
+   connection pause after an answer so that about R requests/s arrive (the latency at
+   that load).
 
 Figures per run: requests/s, latency p50/p90/p99/p99.9 and max (ms), the server's CPU
-time per request (all gunicorn processes, from /proc) and wrk's own CPU share. The summary
-is the median over runs. A response that is not a verified 200, or a socket error, makes
-the script fail (exit 1) after printing what came back.
+time per request (all gunicorn processes, from /proc), the cores each worker got, and
+wrk's own CPU share. The summary is the median over runs. A response that is not a
+verified 200, or a socket error, makes the script fail (exit 1) after printing what came
+back.
 """
 
 from __future__ import annotations
@@ -74,6 +84,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
 
 local threads = {}
+%(delay)s
 
 function setup(thread)
   table.insert(threads, thread)
@@ -358,6 +369,18 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
+def write_wrk_script(path: Path, body_path: Path, *, pause_ms: float = 0) -> Path:
+    """The Lua script for wrk; with ``pause_ms``, each connection waits that long after
+    every answer before its next request (wrk's ``delay()`` hook, not counted in the
+    latency), so that the load is a chosen rate rather than as fast as possible."""
+    delay = f"function delay() return {pause_ms:.3f} end" if pause_ms > 0 else ""
+    path.write_text(
+        WRK_SCRIPT
+        % {"body_path": json.dumps(str(body_path)), "marker": RESULT_MARKER, "delay": delay}
+    )
+    return path
+
+
 def run_wrk(
     wrk: str,
     url: str,
@@ -459,10 +482,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         body = json.dumps({"verifiableCredential": credential}).encode()
         body_path = home / "request.json"
         body_path.write_bytes(body)
-        script = home / "verify.lua"
-        script.write_text(
-            WRK_SCRIPT % {"body_path": json.dumps(str(body_path)), "marker": RESULT_MARKER}
-        )
+        full_speed = write_wrk_script(home / "verify.lua", body_path)
 
         log_path = home / "gunicorn.log"
         server = start_server(
@@ -476,7 +496,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         try:
             answer = wait_until_verified(server, url, body, log_path, seconds=60)
 
-            def load(seconds: int, warmup: bool = False) -> dict[str, Any]:
+            def load(seconds: int, script: Path, warmup: bool = False) -> dict[str, Any]:
                 run = run_wrk(
                     wrk,
                     url,
@@ -491,9 +511,19 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
                 return run
 
             # Every worker finishes starting, runs each code path once and fetches the lists.
-            load(options.warmup, warmup=True)
+            load(options.warmup, full_speed, warmup=True)
+            script, pause_ms = full_speed, 0.0
+            if options.rate:
+                # A connection's cycle is its pause plus an answer's latency. A 2-second
+                # calibration pauses a whole cycle, which gives the latency at about that
+                # load; the runs pause the cycle less that latency, to come near --rate.
+                cycle_ms = 1000 * options.connections / options.rate
+                calibration = write_wrk_script(home / "slow.lua", body_path, pause_ms=cycle_ms)
+                latency_ms = load(2, calibration, warmup=True)["latency_ms"]["mean"]
+                pause_ms = max(0.1, cycle_ms - latency_ms)
+                script = write_wrk_script(home / "paced.lua", body_path, pause_ms=pause_ms)
             fetches_before = issuer_site.fetches
-            runs = [load(options.duration) for _ in range(options.runs)]
+            runs = [load(options.duration, script) for _ in range(options.runs)]
             status_fetches = issuer_site.fetches - fetches_before
         finally:
             server.send_signal(signal.SIGTERM)
@@ -536,6 +566,8 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         },
         "load": {
             "tool": "wrk",
+            "rate_asked": options.rate,
+            "pause_ms": round(pause_ms, 2),
             "connections": options.connections,
             "threads": options.wrk_threads,
             "seconds_per_run": options.duration,
@@ -569,8 +601,14 @@ def print_table(figures: dict[str, Any]) -> None:
         f"{figures['credential']['suite']}, issuer {figures['credential']['issuer']}, "
         f"status: {figures['credential']['status']}"
     )
+    pace = (
+        f"aiming at {load['rate_asked']:g} requests/s (a {load['pause_ms']} ms pause after "
+        "each answer)"
+        if load["rate_asked"]
+        else "as fast as answered"
+    )
     print(
-        f"wrk: {load['connections']} connections, {load['threads']} thread(s), "
+        f"wrk: {load['connections']} connections, {load['threads']} thread(s), {pace}, "
         f"{load['runs']} run(s) of {load['seconds_per_run']} s after "
         f"{load['warmup_seconds']} s of warm-up; every response a verified 200; "
         f"load average before {figures['machine']['load_average_before']}"
@@ -599,7 +637,7 @@ def print_table(figures: dict[str, Any]) -> None:
     )
     fetches = figures["status_list_fetches_while_measuring"]
     if fetches is not None:
-        print(f"status lists fetched while measuring: {fetches} (a worker keeps one for 60 s)")
+        print(f"status lists fetched while measuring: {fetches} (a worker keeps one for 30 s)")
 
 
 def main() -> None:
@@ -610,6 +648,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up")
     parser.add_argument("--connections", type=int, default=4, help="wrk's open connections")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="requests/s to aim at (each connection pauses between requests); "
+        "by default as fast as the server answers",
+    )
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
@@ -632,6 +676,8 @@ def main() -> None:
         parser.error("--connections must be at least --wrk-threads")
     if options.duration < 1 or options.warmup < 1:
         parser.error("--duration and --warmup must be at least 1 (second)")
+    if options.rate is not None and options.rate <= 0:
+        parser.error("--rate must be positive")
 
     try:
         figures = measure(options)

@@ -94,10 +94,13 @@ def test_the_http_verification_load_reports_rates_and_latencies_of_verified_answ
     assert figures["median"]["requests_per_second"] == run["requests_per_second"]
 
 
-def test_the_http_verification_load_can_verify_a_credential_without_status() -> None:
-    figures = json.loads(run_benchmark("verify_load.py", "--json", "--without-status"))
+def test_the_http_verification_load_can_pace_a_credential_without_status() -> None:
+    output = run_benchmark("verify_load.py", "--json", "--without-status", "--rate", "100")
+    figures = json.loads(output)
     assert figures["credential"]["status"].startswith("none")
     assert figures["status_list_fetches_while_measuring"] is None
+    assert figures["load"]["rate_asked"] == 100
+    assert figures["load"]["pause_ms"] > 0
     (run,) = figures["runs"]
     assert run["verified"] == run["requests"] > 0
 
