@@ -21,6 +21,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 from typing import IO, Any, Protocol
 
 from django.apps import apps
@@ -317,7 +318,7 @@ def _issue_batch(
             else:
                 row.state, row.error = RowState.FAILED, error or "not issued"
             row.processed_at = processed_at
-        _save_row_outcomes(rows)
+        _save_row_outcomes(rows, processed_at)
         issued = sum(award is not None for award in awards)
         BulkJob.objects.filter(pk=job.pk).update(
             issued_count=F("issued_count") + issued,
@@ -326,35 +327,37 @@ def _issue_batch(
     return len(rows)
 
 
-def _save_row_outcomes(rows: list[BulkRow]) -> None:
-    """Store the rows' state, award, error and processing time: one UPDATE ... FROM
-    (VALUES ...) per few hundred rows (``bulk_update``'s CASE per row and field costs
-    more than the awarding itself)."""
-    fields = ["state", "award_id", "error", "processed_at"]
+def _save_row_outcomes(rows: list[BulkRow], processed_at: datetime) -> None:
+    """Store the rows' state with their award or error, processed at ``processed_at``:
+    an UPDATE ... FROM (VALUES ...) for the issued rows and one for the failed rows,
+    with one parameter per row (``bulk_update``'s CASE per row and field costs more
+    than the awarding itself, and so does splitting a statement of thousands of
+    parameters)."""
     if connection.vendor not in ("postgresql", "sqlite") or (
         connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
     ):
-        BulkRow.objects.bulk_update(rows, fields)
+        BulkRow.objects.bulk_update(rows, ["state", "award_id", "error", "processed_at"])
         return
     quote = connection.ops.quote_name
     table = quote(BulkRow._meta.db_table)
-    per_row = len(fields) + 1
-    chunk = (connection.features.max_query_params or 2000 * per_row) // per_row
+    when = connection.ops.adapt_datetimefield_value(processed_at)
+    chunk = (connection.features.max_query_params or 10_000) - 4
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
-            params: list[Any] = []
-            for row in part:
-                processed_at = connection.ops.adapt_datetimefield_value(row.processed_at)
-                params += [row.pk, row.state, row.award_id, row.error, processed_at]
-            cursor.execute(
-                f"UPDATE {table} SET {quote('state')} = v.column2, "
-                f"{quote('award_id')} = v.column3, {quote('error')} = v.column4, "
-                f"{quote('processed_at')} = v.column5 "
-                f"FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",
-                params,
-            )
+        for state, column, value_of, others in (
+            (RowState.ISSUED, "award_id", attrgetter("award_id"), f", {quote('error')} = ''"),
+            (RowState.FAILED, "error", attrgetter("error"), ""),
+        ):
+            group = [row for row in rows if row.state == state]
+            for start in range(0, len(group), chunk):
+                part = group[start : start + chunk]
+                # Primary keys are ints from the database: written as literals.
+                values = ", ".join(f"({int(row.pk)}, %s)" for row in part)
+                cursor.execute(
+                    f"UPDATE {table} SET {quote('state')} = %s, {quote(column)} = v.column2,"
+                    f" {quote('processed_at')} = %s{others}"
+                    f" FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",
+                    [state.value, when, *(value_of(row) for row in part)],
+                )
 
 
 def _error_text(error: Exception | None) -> str:
