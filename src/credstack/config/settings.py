@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     # Listed so the API's interactive docs load Swagger UI from this instance's static
     # files (django-ninja ships them), never from a CDN.
     "ninja",
+    # htmx as a static file of this instance, for the pages that update parts of themselves.
+    "django_htmx",
     "credstack.accounts",
     "credstack.issuing",
     "credstack.web",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sets request.htmx, so a view can answer htmx's requests with a fragment of its page.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "credstack.config.urls"
