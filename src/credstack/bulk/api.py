@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from credstack.accounts.permissions import Action, can
 from credstack.bulk import services
 from credstack.bulk.models import BulkJob
+from credstack.common.api import ApiError
 from credstack.common.errors import ConflictError, NotFoundError
 from credstack.issuing.models import AchievementDefinition
 
@@ -34,7 +35,7 @@ def _awardable_job(request: HttpRequest, job_id: str) -> BulkJob:
     return job
 
 
-@router.post("", response={201: dict[str, Any]})
+@router.post("", response={201: dict[str, Any], 404: ApiError})
 def upload_bulk_job(
     request: HttpRequest, definition: Form[str], file: File[UploadedFile]
 ) -> Status:

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from credstack.accounts.api import organisation_or_404
 from credstack.accounts.models import Organisation
 from credstack.accounts.permissions import Action, can, require
+from credstack.common.api import ApiError
 from credstack.common.errors import ConflictError, NotFoundError
 from credstack.issuing import images, services
 from credstack.issuing.achievement import definition_to_achievement
@@ -149,6 +150,19 @@ def update_definition(
     return definition_to_dict(AchievementDefinition.objects.get(pk=definition.pk))
 
 
+# Before the transitions: their /definitions/{definition_id}/{transition} would take this
+# path and answer its GET with 405.
+@router.get(
+    "/definitions/{definition_id}/achievement", response={200: dict[str, Any], 409: ApiError}
+)
+def published_achievement(request: HttpRequest, definition_id: str) -> dict[str, Any]:
+    """The OB 3.0 Achievement of the published version."""
+    definition = _visible_definition(request, definition_id)
+    if definition.published_version is None:
+        raise ConflictError("the definition has no published version", code="not_published")
+    return definition_to_achievement(definition.published_version)
+
+
 _TRANSITIONS = {
     "submit": services.submit_definition,
     "approve": services.approve_definition,
@@ -167,15 +181,6 @@ def change_definition_status(
     definition = _visible_definition(request, definition_id)
     _TRANSITIONS[transition](definition, by=request.user)
     return definition_to_dict(AchievementDefinition.objects.get(pk=definition.pk))
-
-
-@router.get("/definitions/{definition_id}/achievement", response=dict[str, Any])
-def published_achievement(request: HttpRequest, definition_id: str) -> dict[str, Any]:
-    """The OB 3.0 Achievement of the published version."""
-    definition = _visible_definition(request, definition_id)
-    if definition.published_version is None:
-        raise ConflictError("the definition has no published version", code="not_published")
-    return definition_to_achievement(definition.published_version)
 
 
 def _key_to_dict(key: SigningKey) -> dict[str, Any]:

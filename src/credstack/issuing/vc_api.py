@@ -27,6 +27,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from credstack.common.api import ApiError
 from credstack.common.errors import (
     ConflictError,
     CredstackError,
@@ -218,7 +219,7 @@ def issuer_router() -> Router:
     )(issue)
     router.post(
         "/credentials/status",
-        response=StatusResponse,
+        response={200: StatusResponse, 404: ApiError},
         summary="Revoke, suspend or reinstate a credential (W3C VC-API)",
     )(update_status)
     return router
