@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from credstack.accounts.models import Organisation, User
@@ -179,6 +179,18 @@ def _version_problems(version: DefinitionVersion) -> list[str]:
     """Every field-level problem (types, ranges, shapes); empty when the version is
     well formed. Completeness for publishing is :func:`missing_mandatory_elements`."""
     problems: list[str] = []
+    # full_clean skips an empty value of a field that may be blank, None included, so a
+    # null in a text field that cannot hold one would only fail in the database. (The
+    # JSON lists' own checks below refuse a null.)
+    for name in sorted(EDITABLE_FIELDS):
+        model_field = DefinitionVersion._meta.get_field(name)
+        if (
+            getattr(version, name) is None
+            and model_field.blank
+            and not model_field.null
+            and not isinstance(model_field, models.JSONField)
+        ):
+            problems.append(f"{name}: must not be null (an empty value clears it)")
     try:
         version.full_clean(exclude=["definition", "created_by", "approved_by"])
     except ValidationError as error:
@@ -450,6 +462,11 @@ def retire_definition(
 # --- Awards ---------------------------------------------------------------------------
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+# The longest text each field of an award holds (PostgreSQL refuses more, SQLite keeps it).
+_AWARD_TEXT_LIMITS: dict[str, int] = {
+    name: int(Award._meta.get_field(name).max_length or 0)
+    for name in ("recipient_email", "recipient_did", "recipient_name", "evidence_url", "grade")
+}
 
 
 def _award_problems(
@@ -779,6 +796,18 @@ def _prepare(
         awarded_at=awarded_at,
         valid_until=valid_until,
     )
+    stored = {
+        "recipient_email": recipient_email,
+        "recipient_did": recipient_did,
+        "recipient_name": request.recipient_name.strip(),
+        "evidence_url": request.evidence_url or "",
+        "grade": request.grade or "",
+    }
+    problems += [
+        f"{name}: at most {_AWARD_TEXT_LIMITS[name]} characters"
+        for name, value in stored.items()
+        if len(value) > _AWARD_TEXT_LIMITS[name]
+    ]
     if problems:
         return ValidationFailedError("the award cannot be made", problems, code="invalid_award")
     return _Prepared(

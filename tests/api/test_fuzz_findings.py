@@ -1,0 +1,117 @@
+"""Bad input the property-based tests (test_openapi_fuzz.py) found reaching the database:
+each is now refused with a clear error, and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from credstack.issuing.models import AchievementDefinition, DefinitionVersion
+from tests.conftest import COMPLETE_DEFINITION, Personas
+
+
+@pytest.mark.parametrize("field", ["assessment_type", "title", "issuer_region", "criteria_url"])
+def test_a_null_text_field_of_a_new_definition_is_refused_by_name(
+    personas: Personas, client: Any, field: str
+) -> None:
+    # Used to reach the database as NULL and fail there with a server error.
+    client.force_login(personas.alice)
+    response = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/definitions",
+        {**COMPLETE_DEFINITION, field: None},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert (
+        f"{field}: must not be null (an empty value clears it)"
+        in (response.json()["error"]["details"]["problems"])
+    )
+    assert not AchievementDefinition.objects.filter(organisation=personas.uni_a).exists()
+
+
+def test_a_null_text_field_in_a_definition_change_leaves_the_definition_as_it_was(
+    personas: Personas, published_definition: Any, client: Any
+) -> None:
+    client.force_login(personas.alice)
+    response = client.patch(
+        f"/api/v1/definitions/{published_definition.public_id}",
+        {"title": "New title", "assessment_type": None, "learning_outcomes": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    problems = response.json()["error"]["details"]["problems"]
+    assert "assessment_type: must not be null (an empty value clears it)" in problems
+    assert "learning_outcomes: must be a list of texts" in problems
+    versions = DefinitionVersion.objects.filter(definition=published_definition)
+    assert [version.title for version in versions] == [COMPLETE_DEFINITION["title"]]
+
+
+def test_an_empty_text_still_clears_a_draft_field(personas: Personas, client: Any) -> None:
+    client.force_login(personas.alice)
+    created = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/definitions",
+        COMPLETE_DEFINITION,
+        content_type="application/json",
+    ).json()
+    changed = client.patch(
+        f"/api/v1/definitions/{created['id']}",
+        {"assessment_type": ""},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert "type of assessment" in changed.json()["latest"]["missing_mandatory_elements"]
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("recipient_name", 300), ("grade", 100), ("recipient_did", 500), ("evidence_url", 2000)],
+)
+def test_an_award_text_longer_than_its_field_is_refused_by_name(
+    personas: Personas, published_definition: Any, client: Any, field: str, limit: int
+) -> None:
+    # PostgreSQL refused the row with a server error; SQLite kept the whole text.
+    from credstack.issuing.models import Award
+
+    too_long = {
+        "recipient_name": "N" * (limit + 1),
+        "grade": "9" * (limit + 1),
+        "recipient_did": "did:web:" + "a" * limit,
+        "evidence_url": "https://example.org/" + "e" * limit,
+    }[field]
+    client.force_login(personas.alice)
+    response = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/awards",
+        {
+            "definition_id": published_definition.public_id,
+            "recipient_email": "learner@example.org",
+            field: too_long,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert (
+        f"{field}: at most {limit} characters" in (response.json()["error"]["details"]["problems"])
+    )
+    assert not Award.objects.exists()
+
+
+def test_an_award_text_as_long_as_its_field_is_kept_whole(
+    personas: Personas, published_definition: Any, client: Any
+) -> None:
+    client.force_login(personas.alice)
+    response = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/awards",
+        {
+            "definition_id": published_definition.public_id,
+            "recipient_email": "learner@example.org",
+            "recipient_name": "N" * 300,
+            "grade": "9" * 100,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert (
+        response.json()["recipient_name"],
+        response.json()["credential"]["credentialSubject"]["result"][0]["value"],
+    ) == ("N" * 300, "9" * 100)
