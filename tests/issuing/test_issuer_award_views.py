@@ -323,6 +323,63 @@ def test_the_list_searches_and_filters(
 
 
 @pytest.mark.django_db
+def test_the_list_answers_htmx_with_the_results_and_a_browser_with_the_page(
+    client: Client, personas: Personas, published_definition: Any
+) -> None:
+    ann = award_to(published_definition, personas, "ann@example.org", "Ann Able")
+    award_to(published_definition, personas, "ben@example.org", "Ben Baker")
+    signed_in(client, personas.alice)
+    query = {"q": "ann", "definition": "", "status": ""}
+
+    page = client.get(AWARDS, query)
+    html = page.content.decode()
+    assert "<html" in html
+    assert re.findall(r'data-award="(awd_[a-z0-9]+)"', html) == [ann.public_id]
+    assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in html
+    assert f'hx-get="{AWARDS}"' in html and 'hx-target="#award-results"' in html
+    assert 'hx-push-url="true"' in html
+    assert '<p class="lead" id="awards-count" role="status">1 award matches the filters.</p>' in (
+        html
+    )
+    assert "hx-swap-oob" not in html
+
+    results = client.get(AWARDS, query, HTTP_HX_REQUEST="true")
+    fragment = results.content.decode()
+    assert "<html" not in fragment and "<form" not in fragment
+    assert re.findall(r'data-award="(awd_[a-z0-9]+)"', fragment) == [ann.public_id]
+    assert '<p id="awards-count" hx-swap-oob="innerHTML">1 award matches the filters.</p>' in (
+        fragment
+    )
+    assert f'<a href="{AWARDS}">Show all</a>' in fragment
+    assert "HX-Request" in results["Vary"]
+    assert results["Cache-Control"] == "private, no-store"
+
+    nothing = client.get(AWARDS, {"q": "nobody"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "No award matches these filters." in nothing
+    assert ">0 awards match the filters.<" in nothing
+
+    # Going back in the browser: htmx asks for the whole page.
+    restored = client.get(
+        AWARDS, query, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    ).content.decode()
+    assert "<html" in restored and "<form" in restored
+
+
+@pytest.mark.django_db
+def test_htmx_asking_without_a_session_or_membership_reloads_the_page(
+    client: Client, personas: Personas, award: Award
+) -> None:
+    response = client.get(AWARDS, {"q": "bob"}, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Refresh"]) == (200, "true")
+    signed_in(client, personas.dave)
+    response = client.get(AWARDS, {"q": "bob"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    assert award.public_id not in response.content.decode()
+    # Without htmx, the same requests still get the sign-in redirect and the 404.
+    assert client.get(AWARDS).status_code == 404
+
+
+@pytest.mark.django_db
 def test_the_list_is_paginated_newest_first(
     client: Client,
     personas: Personas,

@@ -19,9 +19,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from credstack.accounts.permissions import Action, can
 from credstack.common.errors import (
@@ -42,37 +44,60 @@ MAX_QUERY_CHARS = 200
 View = Callable[..., HttpResponse]
 
 
+def htmx_fragment_requested(request: HttpRequest) -> bool:
+    """Whether htmx asks for the part of a page it updates, rather than the whole page
+    (which it asks for when restoring the browser's history)."""
+    details = getattr(request, "htmx", None)
+    return bool(details) and not details.history_restore_request
+
+
 def issuer_page(view: View) -> View:
     """Sign-in, 404/403 pages and private caching for a page under ``/orgs/<slug>/``.
 
     The wrapped view resolves the organisation and objects through the read and write
     services; their NotFoundError becomes a 404, PermissionDeniedError (and any other
     CredstackError left unhandled) a page with the message and the error's status.
+    To htmx asking for part of a page, these answer with a reload of the whole page
+    (``HX-Refresh``), which then shows the sign-in or error page in full, instead of
+    putting it inside the page or leaving the page as it was.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fragment = htmx_fragment_requested(request)
+        response: HttpResponse
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return HttpResponseClientRefresh() if fragment else _sign_in(request)
         try:
             response = view(request, *args, **kwargs)
         except NotAuthenticatedError:
-            return redirect_to_login(request.get_full_path())
+            return HttpResponseClientRefresh() if fragment else _sign_in(request)
         except NotFoundError as error:
-            raise Http404(error.message) from None
+            if not fragment:
+                raise Http404(error.message) from None
+            response = HttpResponseClientRefresh()
         except CredstackError as error:
-            response = render(
-                request,
-                "issuing/awards/problem.html",
-                {"message": error.message, "slug": kwargs.get("slug", "")},
-                status=error.http_status,
-            )
+            if fragment:
+                response = HttpResponseClientRefresh()
+            else:
+                response = render(
+                    request,
+                    "issuing/awards/problem.html",
+                    {"message": error.message, "slug": kwargs.get("slug", "")},
+                    status=error.http_status,
+                )
         # Issuer pages show learners' personal data: never for shared caches or robots.
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
+        # The same address answers htmx with a fragment, browsers with the whole page.
+        patch_vary_headers(response, ("HX-Request",))
         return response
 
     return wrapper
+
+
+def _sign_in(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
 
 
 def _section(organisation: Any, section: str) -> dict[str, Any]:
@@ -90,16 +115,19 @@ def awards_page(request: HttpRequest, slug: str) -> HttpResponse:
         organisation, by=request.user, query=query, definition_id=definition_id, status=status
     )
     page = Paginator(awards, AWARDS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "issuing/awards/list.html",
+    context: dict[str, Any] = {
+        **_section(organisation, "awards"),
+        "page": page,
+        "query": query,
+        "definition_id": definition_id,
+        "status": status,
+        "filtered": bool(query or definition_id or status),
+    }
+    if htmx_fragment_requested(request):
+        # Typing in the search box or changing a filter: the results and their count.
+        return render(request, "issuing/awards/_results.html", {**context, "fragment": True})
+    context.update(
         {
-            **_section(organisation, "awards"),
-            "page": page,
-            "query": query,
-            "definition_id": definition_id,
-            "status": status,
-            "filtered": bool(query or definition_id or status),
             "definitions": award_queries.definition_choices(organisation, by=request.user),
             "awardable": award_queries.definition_choices(
                 organisation, by=request.user, awardable_only=True
@@ -107,8 +135,9 @@ def awards_page(request: HttpRequest, slug: str) -> HttpResponse:
             if can(request.user, organisation, Action.AWARD)
             else [],
             "statuses": AwardStatus.choices,
-        },
+        }
     )
+    return render(request, "issuing/awards/list.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
