@@ -131,7 +131,92 @@ def test_a_running_job_shows_its_progress_and_follows_it(
     assert (progress["running"], progress["done"], progress["total"]) == (True, 1, 2)
 
     unfollowed = client.get(f"{BULK}{job.public_id}/", {"follow": "off"}).content.decode()
-    assert "http-equiv" not in unfollowed and "<script>" not in unfollowed
+    assert "http-equiv" not in unfollowed and "<script" not in unfollowed
+    assert "hx-trigger" not in unfollowed
+
+
+# --- Following a running job with htmx --------------------------------------------------------
+
+
+def htmx_get(client: Client, url: str, **query: str) -> Any:
+    return client.get(url, query, HTTP_HX_REQUEST="true")
+
+
+def test_a_running_job_page_loads_htmx_and_polls_its_live_part(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, issued_count=1)
+    signed_in(client, personas.alice)
+    page = client.get(f"{BULK}{job.public_id}/").content.decode()
+    # htmx from this instance's static files, deferred; no script written in the page.
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/django_htmx/htmx-2.min.js" defer>'
+    ]
+    assert (
+        '<div id="job-live" hx-get="?announced=2" hx-trigger="every 2s" hx-swap="outerHTML">'
+        in (page)
+    )
+    assert re.search(r'<p id="progress-announcer"[^>]*aria-live="polite"', page)
+
+
+def test_htmx_gets_the_live_part_and_a_browser_the_whole_page(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, issued_count=1)
+    signed_in(client, personas.alice)
+    whole = client.get(f"{BULK}{job.public_id}/")
+    part = htmx_get(client, f"{BULK}{job.public_id}/", announced="2")
+    assert "<html" in whole.content.decode() and "<html" not in part.content.decode()
+    html = part.content.decode()
+    assert html.startswith('<div id="job-live" hx-get="?announced=2" hx-trigger="every 2s"')
+    assert '<progress id="job-progress" max="2" value="1"' in html
+    assert "Stop: issue nothing more" in html
+    assert "bad-rows" not in html  # the preview tables do not change: not sent again
+    assert "HX-Request" in part["Vary"] and "HX-Request" in whole["Vary"]
+    assert part["Cache-Control"] == "private, no-store"
+
+
+def test_screen_readers_hear_each_quarter_of_the_rows_once(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, issued_count=1)
+    signed_in(client, personas.alice)
+    url = f"{BULK}{job.public_id}/"
+    news = htmx_get(client, url, announced="0").content.decode()
+    assert '<p id="progress-announcer" hx-swap-oob="innerHTML">1 of 2 rows done (50 %)</p>' in news
+    assert 'hx-get="?announced=2"' in news  # the next poll says what was heard
+    same = htmx_get(client, url, announced="2").content.decode()
+    assert "progress-announcer" not in same
+    assert 'hx-get="?announced=2"' in same
+
+
+def test_the_live_part_of_an_ended_job_shows_the_result_and_stops_polling(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    signed_in(client, personas.alice)
+    client.post(f"{BULK}{job.public_id}/start/")
+    html = htmx_get(client, f"{BULK}{job.public_id}/", announced="2").content.decode()
+    assert "hx-trigger" not in html and "hx-get" not in html
+    assert "Done: 2 credentials issued." in html.split("progress-announcer")[0]
+    assert f"{BULK}{job.public_id}/report.csv" in html
+    assert (
+        '<p id="progress-announcer" hx-swap-oob="innerHTML">Done: 2 credentials issued.</p>' in html
+    )
+    # The finished page needs no htmx at all.
+    assert "<script" not in client.get(f"{BULK}{job.public_id}/").content.decode()
+
+
+def test_htmx_polling_after_the_session_ended_reloads_the_page(
+    client: Client, personas: Personas, job: BulkJob
+) -> None:
+    response = htmx_get(client, f"{BULK}{job.public_id}/", announced="0")
+    assert response.status_code == 200
+    assert response["HX-Refresh"] == "true"
+    assert response.content == b""
+    signed_in(client, personas.dave)  # and for someone who may not see the job
+    response = htmx_get(client, f"{BULK}{job.public_id}/", announced="0")
+    assert response["HX-Refresh"] == "true"
+    assert job.public_id not in response.content.decode()
 
 
 def test_rows_the_award_service_refuses_are_listed_with_the_reason(

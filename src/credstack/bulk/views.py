@@ -21,7 +21,7 @@ from credstack.bulk.csv_import import COLUMN_ALIASES, OPTIONAL_COLUMNS, REQUIRED
 from credstack.bulk.models import BulkJob, BulkRow, JobStatus
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
 from credstack.issuing import award_queries
-from credstack.issuing.award_views import issuer_page
+from credstack.issuing.award_views import htmx_fragment_requested, issuer_page
 
 JOBS_PER_PAGE = 50
 ROWS_PER_PAGE = 50
@@ -159,6 +159,7 @@ def _rows_page(request: HttpRequest, rows: QuerySet[BulkRow], parameter: str) ->
         ("next_query", page.number + 1 if page.has_next() else None),
     ):
         query = request.GET.copy()
+        query.pop("announced", None)
         query[parameter] = str(number)
         setattr(page, attribute, "?" + query.urlencode() if number else "")
     return page
@@ -179,39 +180,62 @@ def _progress(job: BulkJob) -> dict[str, Any]:
     return progress
 
 
+def _announced(request: HttpRequest, quarter: int) -> int:
+    """The quarter of the rows done that the page last read out (``?announced=``, in
+    the address htmx polls); a missing or bad value counts as the current one."""
+    try:
+        return int(request.GET.get("announced", ""))
+    except ValueError:
+        return quarter
+
+
 @require_http_methods(["GET", "HEAD"])
 @issuer_page
 def job_page(request: HttpRequest, slug: str, job_id: str) -> HttpResponse:
+    """The job: its preview, then its progress, then its result. While the job runs
+    the page follows it: htmx asks for the part that changes (``bulk/_job_live.html``,
+    answered alone to htmx's requests) every ``PROGRESS_POLL_SECONDS``; without
+    JavaScript a refresh in ``<noscript>`` reloads the page. ``?follow=off`` stops both."""
     organisation = award_queries.member_organisation(request.user, slug)
     job = queries.job_of(organisation, job_id, by=request.user)
     progress = _progress(job)
-    return render(
-        request,
-        "bulk/job.html",
+    quarter = progress["percent"] // 25
+    announced = _announced(request, quarter)
+    fragment = htmx_fragment_requested(request)
+    context: dict[str, Any] = {
+        **_section(organisation),
+        "job": job,
+        "progress": progress,
+        "can_award": can(request.user, organisation, Action.AWARD),
+        "failed": _rows_page(request, queries.failed_rows(job), "failed"),
+        "cancelled_rows": queries.cancelled_row_count(job)
+        if job.status == JobStatus.CANCELLED
+        else 0,
+        "follow": progress["running"] and request.GET.get("follow") != "off",
+        "poll_seconds": PROGRESS_POLL_SECONDS,
+        # Screen readers hear the progress each quarter of the rows, and the end.
+        "announce": fragment and (not progress["running"] or quarter > announced),
+        "announced": max(quarter, announced),
+    }
+    if fragment:
+        return render(request, "bulk/_job_live.html", context)
+    context.update(
         {
-            **_section(organisation),
-            "job": job,
-            "progress": progress,
-            "can_award": can(request.user, organisation, Action.AWARD),
             "bad": _rows_page(request, queries.bad_rows(job), "bad"),
             "awarded_before": _rows_page(request, queries.already_awarded_rows(job), "before"),
-            "failed": _rows_page(request, queries.failed_rows(job), "failed"),
             "sample": list(queries.rows_to_issue(job)[:SAMPLE_ROWS])
             if job.status == JobStatus.VALIDATED
             else [],
-            "cancelled_rows": queries.cancelled_row_count(job)
-            if job.status == JobStatus.CANCELLED
-            else 0,
-            "follow": progress["running"] and request.GET.get("follow") != "off",
-            "poll_seconds": PROGRESS_POLL_SECONDS,
-        },
+        }
     )
+    return render(request, "bulk/job.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])
 @issuer_page
 def job_progress_json(request: HttpRequest, slug: str, job_id: str) -> HttpResponse:
-    """The job's progress (as the API's), polled by its page while it runs."""
+    """The job's progress as JSON (the API's fields, and done, total, percent, running),
+    for a script following a job with the signed-in session."""
     organisation = award_queries.member_organisation(request.user, slug)
     job = queries.job_of(organisation, job_id, by=request.user)
     return JsonResponse(_progress(job))
