@@ -48,7 +48,7 @@ from credstack.standards.errors import StandardsError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _INSERT_BATCH = 1000
-DEFAULT_RUN_BATCH = 500
+DEFAULT_RUN_BATCH = 1000
 # A pool of signing processes takes about a second to start: worth it from this many rows.
 POOL_FROM_ROWS = 2000
 # A running job whose runner has not reported for this long lost its worker.

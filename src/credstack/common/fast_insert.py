@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -45,12 +46,20 @@ class ModelMaker(Generic[M]):
         self.relations = {
             field.name: field for field in self.fields if isinstance(field, ForeignKey)
         }
+        # A default that is a value (not a callable such as dict or new_public_id) is
+        # the same immutable value for every object: look it up once.
+        self.defaults: dict[str, Callable[[], Any]] = {}
+        for field in self.fields:
+            if field.has_default() and callable(field.default):
+                self.defaults[field.name] = field.get_default
+            else:
+                self.defaults[field.name] = _returning(field.get_default())
 
     def __call__(self, values: dict[str, Any]) -> M:
         row = []
         for field in self.fields:
             if field.name not in values:
-                row.append(field.get_default())
+                row.append(self.defaults[field.name]())
             elif field.name in self.relations:
                 related = values[field.name]
                 row.append(None if related is None else related.pk)
@@ -61,6 +70,10 @@ class ModelMaker(Generic[M]):
             if name in values:
                 field.set_cached_value(made, values[name])
         return made
+
+
+def _returning(value: Any) -> Callable[[], Any]:
+    return lambda: value
 
 
 def insert_new(
@@ -185,9 +198,12 @@ def _column_value(field: Field[Any, Any]) -> Callable[[Model], Any]:
         return attrgetter(field.attname)
     # Mostly datetimes, and a batch's are mostly the same few: prepare each value once.
     prepared: dict[Any, Any] = {}
+    read: Callable[[Model], Any] = attrgetter(field.attname)  # what pre_save returns...
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        read = partial(field.pre_save, add=True)  # ...except for these
 
     def prepared_value(made: Model) -> Any:
-        value = field.pre_save(made, True)
+        value = read(made)
         try:
             return prepared[value]
         except KeyError:

@@ -35,7 +35,7 @@ from credstack.standards.vc.data_model import require_valid_credential
 # Credentials sent to a worker at once, and chunks kept queued per worker: enough to keep
 # the workers busy while this process builds and stores, few enough to bound memory.
 _CHUNK_SIZE = 50
-_CHUNKS_AHEAD_PER_PROCESS = 2
+_CHUNKS_AHEAD_PER_PROCESS = 3
 
 
 @dataclass(frozen=True)
