@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +22,7 @@ from credstack.claims import services
 from credstack.claims.models import ClaimLink
 from credstack.claims.services import ClaimLinkUnusableError, LinkState
 from credstack.common.errors import CredstackError
+from credstack.common.pages import render_private
 from credstack.issuing import sharing
 from credstack.issuing.models import Award
 from credstack.verification.elements import micro_credential_elements
@@ -78,11 +79,8 @@ def _context(request: HttpRequest, link: ClaimLink, state: LinkState) -> dict[st
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The address holds the claim token: it must not leave in a Referer header.
+    return render_private(request, template, context, status=status, no_referrer=True)
 
 
 def _unusable(request: HttpRequest, link: ClaimLink, state: LinkState) -> HttpResponse:

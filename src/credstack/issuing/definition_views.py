@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +32,7 @@ from credstack.common.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
+from credstack.common.pages import render_private
 from credstack.issuing import images, services
 from credstack.issuing.forms import (
     AWARDING_BODY_COLUMNS,
@@ -145,11 +146,7 @@ def _role_label(request: HttpRequest, organisation: Organisation) -> Any:
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    # An organisation's working pages: never for shared caches or search engines.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return render_private(request, template, context, status=status)
 
 
 def _denied(

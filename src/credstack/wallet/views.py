@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credstack.common.errors import CredstackError, NotFoundError
+from credstack.common.pages import render_private
 from credstack.standards.report import Check, Outcome, Verdict, VerificationReport
 from credstack.verification.downloads import attachment_response
 from credstack.verification.services import VERDICT_TEXTS, describe_report, size_label
@@ -407,8 +408,4 @@ def _form_error(error: CredstackError, posted: Mapping[str, Any]) -> dict[str, A
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    # A wallet page is one learner's: never for shared caches or search engines.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return render_private(request, template, context, status=status)
