@@ -88,11 +88,17 @@ def did_document(organisation: Organisation) -> dict[str, Any] | None:
     did = organisation_did_web(organisation)
     if did is None:
         return None
-    keys = list(SigningKey.objects.filter(organisation=organisation).order_by("created_at", "pk"))
-    if not keys:
+    keys = SigningKey.objects.filter(organisation=organisation).order_by("created_at", "pk")
+    return did_document_listing(did, [key.public_key_multibase for key in keys])
+
+
+def did_document_listing(did: str, public_keys_multibase: list[str]) -> dict[str, Any] | None:
+    """The did:web DID document of ``did`` with these keys (Multikey, each named by its
+    multibase value), or None when there are none."""
+    if not public_keys_multibase:
         return None
     return did_web_document(
         did,
-        [public_key_from_multibase(key.public_key_multibase) for key in keys],
-        key_ids=[key.public_key_multibase for key in keys],
+        [public_key_from_multibase(key) for key in public_keys_multibase],
+        key_ids=list(public_keys_multibase),
     )

@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credstack.common.errors import ConflictError
-from credstack.issuing.identifiers import base_url, did_web_authority
+from credstack.issuing.identifiers import base_url, did_document_listing, did_web_authority
 from credstack.issuing.key_encryption import (
     key_encryption_key,
     key_encryption_key_id,
@@ -39,7 +39,7 @@ from credstack.issuing.key_encryption import (
 from credstack.issuing.models import InstanceSigningKey
 from credstack.standards import sign
 from credstack.standards.keys.did_key import did_key_from_public_key, verification_method_id
-from credstack.standards.keys.did_web import did_web_document, did_web_to_url
+from credstack.standards.keys.did_web import did_web_to_url
 from credstack.standards.keys.multikey import Ed25519KeyPair, public_key_from_multibase
 
 INSTANCE_SUITE = "eddsa-rdfc-2022"
@@ -116,14 +116,8 @@ def instance_did_document() -> dict[str, Any] | None:
     did = instance_did_web()
     if did is None:
         return None
-    keys = list(InstanceSigningKey.objects.order_by("created_at", "pk"))
-    if not keys:
-        return None
-    return did_web_document(
-        did,
-        [public_key_from_multibase(key.public_key_multibase) for key in keys],
-        key_ids=[key.public_key_multibase for key in keys],
-    )
+    keys = InstanceSigningKey.objects.order_by("created_at", "pk")
+    return did_document_listing(did, [key.public_key_multibase for key in keys])
 
 
 def instance_did_document_path() -> str | None:
