@@ -282,18 +282,17 @@ def _issue_batch(
     *,
     batch_size: int,
     signing_pool: SigningPool | None,
-    wait: bool = False,
 ) -> int:
     """Claim up to ``batch_size`` pending rows (in file order) and issue them, all in one
-    transaction with their awards; returns how many rows were claimed. Rows another
-    runner holds are passed over, or waited for with ``wait``. Expected failures of a
+    transaction with their awards; returns how many rows were claimed. The job's row is
+    locked for the transaction, so another runner of the job waits for this batch and
+    then sees its rows issued (cheaper than locking each row). Expected failures of a
     row (invalid award, permissions, no key) mark it failed; anything else propagates
     and leaves the whole batch pending."""
     with transaction.atomic():
+        BulkJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").first()
         rows = list(
-            BulkRow.objects.select_for_update(skip_locked=not wait)
-            .filter(job=job, state=RowState.PENDING)
-            .order_by("line")[:batch_size]
+            BulkRow.objects.filter(job=job, state=RowState.PENDING).order_by("line")[:batch_size]
         )
         if not rows:
             return 0
@@ -387,12 +386,12 @@ def run_bulk_job(
 ) -> BulkJob:
     """Issue the job's pending rows in file order; returns the job when no row is left.
 
-    Rows are claimed (locked, still pending) and issued ``batch_size`` at a time, each
-    batch in one transaction together with its awards, so a worker stopped at any point
-    loses or duplicates nothing: run the job again to resume. Two runners of one job
-    take different batches. ``by`` (who runs it, e.g. on the command line) must be
-    allowed to award for the organisation; without it the rows are issued by whoever
-    started the job (or uploaded it). ``issue`` defaults to
+    Rows are claimed (still pending, the job locked) and issued ``batch_size`` at a
+    time, each batch in one transaction together with its awards, so a worker stopped
+    at any point loses or duplicates nothing: run the job again to resume. Two runners
+    of one job take turns, a batch each. ``by`` (who runs it, e.g. on the command line)
+    must be allowed to award for the organisation; without it the rows are issued by
+    whoever started the job (or uploaded it). ``issue`` defaults to
     ``issuing.services.issue_credentials``. ``processes`` is the number of processes
     that sign: by default :func:`signing_processes` when at least
     :data:`POOL_FROM_ROWS` rows are pending, else 1 (this process). ``on_progress`` is
@@ -420,24 +419,12 @@ def run_bulk_job(
         started_at=job.started_at or now(),
         heartbeat_at=now(),
     )
-    pending = BulkRow.objects.filter(job=job, state=RowState.PENDING)
     if processes is None:
-        processes = signing_processes() if pending.count() >= POOL_FROM_ROWS else 1
+        pending = BulkRow.objects.filter(job=job, state=RowState.PENDING).count()
+        processes = signing_processes() if pending >= POOL_FROM_ROWS else 1
     pool = SigningPool(processes) if processes > 1 else None
     try:
-        wait = False
-        while True:
-            claimed = _issue_batch(
-                job, issue, by, batch_size=batch_size, signing_pool=pool, wait=wait
-            )
-            if not claimed:
-                if not pending.exists():
-                    break
-                # The rows left are being issued by another runner: wait for its batch
-                # (it may fail and leave them pending) rather than finish before it.
-                wait = True
-                continue
-            wait = False
+        while _issue_batch(job, issue, by, batch_size=batch_size, signing_pool=pool):
             BulkJob.objects.filter(pk=job.pk).update(heartbeat_at=now())
             if on_progress is not None:
                 job.refresh_from_db()
