@@ -282,13 +282,15 @@ def _issue_batch(
     *,
     batch_size: int,
     signing_pool: SigningPool | None,
+    now: Callable[[], datetime],
 ) -> int:
     """Claim up to ``batch_size`` pending rows (in file order) and issue them, all in one
     transaction with their awards; returns how many rows were claimed. The job's row is
     locked for the transaction, so another runner of the job waits for this batch and
-    then sees its rows issued (cheaper than locking each row). Expected failures of a
-    row (invalid award, permissions, no key) mark it failed; anything else propagates
-    and leaves the whole batch pending."""
+    then sees its rows issued (cheaper than locking each row). The job's counts and
+    heartbeat move on in the same transaction. Expected failures of a row (invalid
+    award, permissions, no key) mark it failed; anything else propagates and leaves the
+    whole batch pending."""
     with transaction.atomic():
         BulkJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").first()
         rows = list(
@@ -322,6 +324,7 @@ def _issue_batch(
         BulkJob.objects.filter(pk=job.pk).update(
             issued_count=F("issued_count") + issued,
             failed_count=F("failed_count") + len(rows) - issued,
+            heartbeat_at=now(),
         )
     return len(rows)
 
@@ -424,8 +427,7 @@ def run_bulk_job(
         processes = signing_processes() if pending >= POOL_FROM_ROWS else 1
     pool = SigningPool(processes) if processes > 1 else None
     try:
-        while _issue_batch(job, issue, by, batch_size=batch_size, signing_pool=pool):
-            BulkJob.objects.filter(pk=job.pk).update(heartbeat_at=now())
+        while _issue_batch(job, issue, by, batch_size=batch_size, signing_pool=pool, now=now):
             if on_progress is not None:
                 job.refresh_from_db()
                 on_progress(job)
