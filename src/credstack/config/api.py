@@ -1,32 +1,25 @@
 """The REST API: one NinjaAPI at /api/v1/ with OpenAPI 3.1 and interactive docs.
 
-Every app error (``credstack.common.errors.CredstackError``) is rendered here, once, as
+Every app error (``credstack.common.errors.CredstackError``) is rendered once, as
 ``{"error": {"code", "message", "details"?}}`` with the error's HTTP status; so are the
 errors django-ninja raises itself (a request body that does not fit its schema, a
-missing login, an unknown object), so a client reads one error shape everywhere. The
-OpenAPI schema documents that shape (``ApiError``) on every operation, for each status the
-handlers can answer it with (:func:`document_errors`).
+missing login, an unknown object), so a client reads one error shape everywhere
+(``credstack.common.api.install_error_handlers``). The OpenAPI schema documents that
+shape (``ApiError``) on every operation, for each status the handlers can answer it with
+(:func:`document_errors`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from credstack.accounts.api import router as accounts_router
 from credstack.bulk.api import router as bulk_router
 from credstack.claims.api import router as claims_router
-from credstack.common.api import error_components
-from credstack.common.errors import (
-    CredstackError,
-    NotAuthenticatedError,
-    NotFoundError,
-    ValidationFailedError,
-)
+from credstack.common.api import CredstackParser, error_components, install_error_handlers
 from credstack.issuing.api import router as issuing_router
 from credstack.verification.api import router as verification_router
 from credstack.wallet.api import router as wallet_router
@@ -41,6 +34,8 @@ def _error_statuses(method: str, operation: dict[str, Any]) -> dict[str, str]:
     statuses: dict[str, str] = {}
     if has_body:
         statuses["400"] = "`bad_request`: the body cannot be read."
+    elif any(parameter.get("in") == "query" for parameter in parameters):
+        statuses["400"] = "`bad_request`: the query holds a NUL character."
     if operation.get("security"):
         statuses["401"] = "`not_authenticated`: sign in or send the API token first."
         statuses["403"] = (
@@ -95,54 +90,11 @@ api = CredstackApi(
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api-v1",
+    parser=CredstackParser(),
 )
 
 
-@api.exception_handler(CredstackError)
-def render_credstack_error(request: HttpRequest, error: CredstackError) -> HttpResponse:
-    return api.create_response(request, error.to_dict(), status=error.http_status)
-
-
-def _problem(error: dict[str, Any]) -> str:
-    # ninja's locations look like ("body", "payload", "eqf_level"); the field is what counts.
-    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-    return f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}"
-
-
-@api.exception_handler(ValidationError)
-def render_request_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    problems = [_problem(item) for item in error.errors if isinstance(item, dict)]
-    return render_credstack_error(
-        request, ValidationFailedError("the request does not fit the API's schema", problems)
-    )
-
-
-_HTTP_ERROR_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    405: "method_not_allowed",
-    429: "throttled",
-}
-
-
-@api.exception_handler(HttpError)
-def render_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    """ninja's own HttpErrors: authentication, unparsable bodies, throttling."""
-    if error.status_code == 401:
-        app_error: CredstackError = NotAuthenticatedError("sign in first")
-    else:
-        app_error = CredstackError(
-            error.message, code=_HTTP_ERROR_CODES.get(error.status_code, "error")
-        )
-        app_error.http_status = error.status_code
-    return render_credstack_error(request, app_error)
-
-
-@api.exception_handler(Http404)
-def render_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return render_credstack_error(request, NotFoundError(str(error) or "not found"))
-
+install_error_handlers(api)
 
 api.add_router("", accounts_router)
 # Before issuing: its /awards/{award_id}/{transition} would take the claims paths.

@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the URL, headers or session cookie: PostgreSQL refuses a NUL.
+    "credstack.common.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks each request's language from the browser's Accept-Language among LANGUAGES.
     "django.middleware.locale.LocaleMiddleware",

@@ -21,16 +21,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from credstack.common.api import ApiError
+from credstack.common.api import ApiError, CredstackParser, install_error_handlers
 from credstack.common.errors import (
     ConflictError,
-    CredstackError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
@@ -232,22 +230,9 @@ vc_api = NinjaAPI(
     urls_namespace="vc-api-issuer",
     openapi_url=None,
     docs_url=None,
+    parser=CredstackParser(),
 )
 vc_api.add_router("", issuer_router())
 
 
-@vc_api.exception_handler(CredstackError)
-def render_error(request: HttpRequest, error: CredstackError) -> HttpResponse:
-    return vc_api.create_response(request, error.to_dict(), status=error.http_status)
-
-
-@vc_api.exception_handler(HttpError)
-def render_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    if error.status_code == 401:
-        app_error: CredstackError = NotAuthenticatedError(
-            "send an API token: Authorization: Bearer cst_…"
-        )
-    else:
-        app_error = CredstackError(error.message, code="bad_request")
-        app_error.http_status = error.status_code
-    return render_error(request, app_error)
+install_error_handlers(vc_api, not_authenticated="send an API token: Authorization: Bearer cst_…")

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, NinjaAPI, Router, Schema
 
-from credstack.common.errors import CredstackError
+from credstack.common.api import install_error_handlers
 from credstack.standards.report import Outcome, VerificationReport
 from credstack.verification import services
 from credstack.verification.services import SubmissionError
@@ -211,6 +211,4 @@ vc_api = NinjaAPI(
 vc_api.add_router("", verification_router())
 
 
-@vc_api.exception_handler(CredstackError)
-def render_error(request: HttpRequest, error: CredstackError) -> HttpResponse:
-    return vc_api.create_response(request, error.to_dict(), status=error.http_status)
+install_error_handlers(vc_api)

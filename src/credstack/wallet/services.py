@@ -33,6 +33,7 @@ from credstack.common.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from credstack.common.text import unstorable_text
 from credstack.issuing.models import Award
 from credstack.standards.errors import FetchError, StandardsError
 from credstack.standards.jcs import canonicalize_json
@@ -233,6 +234,13 @@ def _readable_credential(report: VerificationReport) -> dict[str, Any]:
         raise ImportRefusedError(
             _("This is not a credential credstack can read, so nothing was added. %(reason)s")
             % {"reason": reason}
+        )
+    # PostgreSQL cannot keep a NUL, nor anything a lone surrogate; the detail says where.
+    unstorable = unstorable_text(credential)
+    if unstorable:
+        raise ImportRefusedError(
+            _("This is not a credential credstack can read, so nothing was added. %(reason)s")
+            % {"reason": unstorable[0]}
         )
     return credential
 
