@@ -169,6 +169,14 @@ def _decoded_lines(stream: IO[bytes], codec: str, description: str, skip: int) -
                 f"{ACCEPTED_ENCODINGS} (in Excel: Save As, 'CSV UTF-8')",
                 line=line,
             ) from None
+        if "\x00" in text:
+            # A NUL never occurs in text; PostgreSQL could not store the row anyway.
+            line = newlines_before + pending.count("\n") + text[: text.index("\x00")].count("\n")
+            raise CsvFormatError(
+                f"line {line + 1} holds a NUL character, which a CSV file never does: "
+                "is it a spreadsheet (.xlsx) file? In Excel: Save As, 'CSV UTF-8'",
+                line=line + 1,
+            )
         pending += text
         lines = pending.split("\n")
         pending = lines.pop()
