@@ -85,6 +85,25 @@ class ErrorResponse(Schema):
     error: ErrorBody
 
 
+def _inline_definitions(model: type[Schema]) -> dict[str, Any]:
+    """``model``'s JSON schema with its ``$defs`` written in place: the schema sits inside
+    the OpenAPI document, where ``#/$defs/…`` would point at the document's root."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if isinstance(reference, str) and reference.startswith("#/$defs/"):
+                return resolve(definitions[reference.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return dict(resolve(schema))
+
+
 def verification_result(report: VerificationReport) -> dict[str, Any]:
     """The VC-API verification result for ``report`` (see the module's docstring)."""
 
@@ -175,7 +194,7 @@ def verification_router() -> Router:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": VerifyCredentialRequest.model_json_schema()}
+                    "application/json": {"schema": _inline_definitions(VerifyCredentialRequest)}
                 },
             }
         },
