@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -426,6 +427,9 @@ def run_bulk_job(
         pending = BulkRow.objects.filter(job=job, state=RowState.PENDING).count()
         processes = signing_processes() if pending >= POOL_FROM_ROWS else 1
     pool = SigningPool(processes) if processes > 1 else None
+    # The objects alive now (the application itself) need no scanning by the garbage
+    # collector during the job, which makes short-lived objects by the million.
+    gc.freeze()
     try:
         while _issue_batch(job, issue, by, batch_size=batch_size, signing_pool=pool, now=now):
             if on_progress is not None:
@@ -437,6 +441,7 @@ def run_bulk_job(
         )
         raise
     finally:
+        gc.unfreeze()
         if pool is not None:
             pool.close()
     BulkJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(

@@ -14,6 +14,7 @@ the pool's pipe between this process and its own children) and is not kept there
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections import deque
@@ -93,8 +94,12 @@ def _sign_chunk(
 
 
 def _load_trust_core() -> None:
-    """Import the signing code once per worker, not with its first chunk."""
+    """Import the signing code once per worker, not with its first chunk, and keep
+    the garbage collector from scanning what was imported again and again: the
+    credentials' short-lived dicts trigger collections all the time."""
     from credstack.standards.dataintegrity import proofs  # noqa: F401
+
+    gc.freeze()
 
 
 class SigningPool:
