@@ -59,4 +59,3 @@ def test_unknown_and_unpublished_versions_are_not_found(client, personas, publis
     assert client.get(f"/definitions/{definition_id}/v2").status_code == 404
     assert client.get(f"/definitions/{definition_id}/v9").status_code == 404
     assert client.get("/definitions/def_nosuchdefinition/v1").status_code == 404
-
