@@ -133,3 +133,18 @@ def test_every_reference_of_the_schema_resolves(openapi: dict[str, Any]) -> None
     for reference in found:
         assert reference.startswith("#/components/schemas/"), reference
         assert reference.rsplit("/", 1)[-1] in openapi["components"]["schemas"], reference
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v2/", "/credentials/nothing"])
+def test_an_unknown_api_route_is_not_found_in_the_error_shape(
+    db: None, client: Any, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "no such route"}}
+
+
+def test_an_unknown_page_is_still_a_page(db: None, client: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

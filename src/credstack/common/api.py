@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.datastructures import MultiValueDict
+from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
@@ -121,3 +122,14 @@ def install_error_handlers(api: NinjaAPI, *, not_authenticated: str = "sign in f
     api.add_exception_handler(ValidationError, render_validation_error)
     api.add_exception_handler(HttpError, render_http_error)
     api.add_exception_handler(Http404, render_not_found)
+
+
+API_PATH_PREFIXES = ("/api/", "/credentials/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 (``handler404``): in the error shape under the API's paths, where a
+    client reads JSON, Django's page elsewhere."""
+    if request.path_info.startswith(API_PATH_PREFIXES):
+        return JsonResponse(NotFoundError("no such route").to_dict(), status=404)
+    return page_not_found(request, exception)

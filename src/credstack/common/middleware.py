@@ -21,9 +21,8 @@ from typing import Any
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from credstack.common.api import API_PATH_PREFIXES
 from credstack.common.errors import CredstackError, NotFoundError
-
-API_PATH_PREFIXES = ("/api/", "/credentials/")
 
 
 def _nul_outside_path(request: HttpRequest) -> str | None:

@@ -7,6 +7,9 @@ from credstack.config.api import api
 from credstack.issuing.instance_views import instance_did_document_view
 from credstack.issuing.views import organisation_did_document
 
+# An unknown route under /api/ answers in the API's error shape.
+handler404 = "credstack.common.api.not_found"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
