@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from operator import attrgetter
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from django.apps import apps
 from django.conf import settings
@@ -262,8 +262,8 @@ def _award_time(day: date | None, *, end_of_day: bool = False) -> datetime | Non
     return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0), tzinfo=UTC)
 
 
-def _award_request(row: BulkRow) -> AwardRequest:
-    values = RowValues.from_json(row.values)
+def _award_request(values_json: dict[str, Any], idempotency_key: str) -> AwardRequest:
+    values = RowValues.from_json(values_json)
     return AwardRequest(
         recipient_email=values.email,
         recipient_name=values.name,
@@ -272,8 +272,15 @@ def _award_request(row: BulkRow) -> AwardRequest:
         evidence_url=values.evidence_url or None,
         grade=values.grade or None,
         valid_until=_award_time(values.expiry, end_of_day=True),
-        idempotency_key=row.idempotency_key,
+        idempotency_key=idempotency_key,
     )
+
+
+class _RowOutcome(NamedTuple):
+    pk: int
+    state: RowState
+    award_id: str
+    error: str
 
 
 def _issue_batch(
@@ -295,33 +302,28 @@ def _issue_batch(
     with transaction.atomic():
         BulkJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").first()
         rows = list(
-            BulkRow.objects.filter(job=job, state=RowState.PENDING).order_by("line")[:batch_size]
+            BulkRow.objects.filter(job=job, state=RowState.PENDING)
+            .order_by("line")
+            .values_list("pk", "values", "idempotency_key")[:batch_size]
         )
         if not rows:
             return 0
-        requests = [_award_request(row) for row in rows]
-        errors: list[str | None]
+        requests = [_award_request(values, key) for _, values, key in rows]
         try:
             with transaction.atomic():
                 outcomes = issue(job.definition_version, requests, by=by, signing_pool=signing_pool)
         except (CredstackError, StandardsError) as error:
-            awards: list[Any] = [None] * len(rows)
-            errors = [_error_text(error)] * len(rows)
+            failed = RowState.FAILED
+            row_outcomes = [_RowOutcome(pk, failed, "", _error_text(error)) for pk, _, _ in rows]
         else:
-            awards = [outcome.award for outcome in outcomes]
-            errors = [
-                None if outcome.award is not None else _error_text(outcome.error)
-                for outcome in outcomes
+            row_outcomes = [
+                _RowOutcome(pk, RowState.ISSUED, outcome.award.public_id, "")
+                if outcome.award is not None
+                else _RowOutcome(pk, RowState.FAILED, "", _error_text(outcome.error))
+                for (pk, _, _), outcome in zip(rows, outcomes, strict=True)
             ]
-        processed_at = timezone.now()
-        for row, award, error in zip(rows, awards, errors, strict=True):
-            if award is not None:
-                row.state, row.award_id, row.error = RowState.ISSUED, award.public_id, ""
-            else:
-                row.state, row.error = RowState.FAILED, error or "not issued"
-            row.processed_at = processed_at
-        _save_row_outcomes(rows, processed_at)
-        issued = sum(award is not None for award in awards)
+        _save_row_outcomes(row_outcomes, timezone.now())
+        issued = sum(outcome.state == RowState.ISSUED for outcome in row_outcomes)
         BulkJob.objects.filter(pk=job.pk).update(
             issued_count=F("issued_count") + issued,
             failed_count=F("failed_count") + len(rows) - issued,
@@ -330,7 +332,7 @@ def _issue_batch(
     return len(rows)
 
 
-def _save_row_outcomes(rows: list[BulkRow], processed_at: datetime) -> None:
+def _save_row_outcomes(outcomes: list[_RowOutcome], processed_at: datetime) -> None:
     """Store the rows' state with their award or error, processed at ``processed_at``:
     an UPDATE ... FROM (VALUES ...) for the issued rows and one for the failed rows,
     with one parameter per row (``bulk_update``'s CASE per row and field costs more
@@ -339,7 +341,10 @@ def _save_row_outcomes(rows: list[BulkRow], processed_at: datetime) -> None:
     if connection.vendor not in ("postgresql", "sqlite") or (
         connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
     ):
-        BulkRow.objects.bulk_update(rows, ["state", "award_id", "error", "processed_at"])
+        BulkRow.objects.bulk_update(
+            [BulkRow(**outcome._asdict(), processed_at=processed_at) for outcome in outcomes],
+            ["state", "award_id", "error", "processed_at"],
+        )
         return
     quote = connection.ops.quote_name
     table = quote(BulkRow._meta.db_table)
@@ -350,16 +355,16 @@ def _save_row_outcomes(rows: list[BulkRow], processed_at: datetime) -> None:
             (RowState.ISSUED, "award_id", attrgetter("award_id"), f", {quote('error')} = ''"),
             (RowState.FAILED, "error", attrgetter("error"), ""),
         ):
-            group = [row for row in rows if row.state == state]
+            group = [outcome for outcome in outcomes if outcome.state == state]
             for start in range(0, len(group), chunk):
                 part = group[start : start + chunk]
                 # Primary keys are ints from the database: written as literals.
-                values = ", ".join(f"({int(row.pk)}, %s)" for row in part)
+                values = ", ".join(f"({int(outcome.pk)}, %s)" for outcome in part)
                 cursor.execute(
                     f"UPDATE {table} SET {quote('state')} = %s, {quote(column)} = v.column2,"
                     f" {quote('processed_at')} = %s{others}"
                     f" FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",
-                    [state.value, when, *(value_of(row) for row in part)],
+                    [state.value, when, *(value_of(outcome) for outcome in part)],
                 )
 
 
