@@ -10,8 +10,12 @@ in the report; nothing raises to the caller.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -396,6 +400,67 @@ def _common_checks(credential: Mapping[str, Any], context: _Context) -> list[Che
     return checks
 
 
+class _VerifiedStatusLists:
+    """Status lists whose proof verified lately, so the credentials pointing at one list
+    (every credential of an issuer's batch, every request of a busy verifier) do not
+    canonicalize and verify it again: about a fifth of a whole verification.
+
+    A list is remembered by the SHA-256 of its exact JSON together with the verification
+    method of its proof and the public key that method resolves to *now* (resolution runs
+    every time, through the fetcher of the call), so a changed list, another key or a key
+    that no longer resolves is never taken for verified. Entries last ``ttl`` seconds (the
+    time a fetched list may be cached anyway) and at most ``size`` are kept.
+    """
+
+    def __init__(self, *, size: int = 256, ttl: float = 60.0) -> None:
+        self.size = size
+        self.ttl = ttl
+        self._entries: OrderedDict[tuple[bytes, str, bytes], float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(
+        self, list_credential: Mapping[str, Any], context: _Context
+    ) -> tuple[bytes, str, bytes] | None:
+        proofs = proofs_of(list_credential)
+        method = proofs[0].get("verificationMethod") if len(proofs) == 1 else None
+        if not isinstance(method, str):
+            return None
+        try:
+            public_key = _public_key(context, method).public_bytes_raw()
+            text = json.dumps(
+                list_credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            )
+        except Exception:  # unresolvable key or odd JSON: the full verification decides
+            return None
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        return digest, method, public_key
+
+    def holds(self, key: tuple[bytes, str, bytes]) -> bool:
+        with self._lock:
+            expires = self._entries.get(key)
+            if expires is None:
+                return False
+            if expires < time.monotonic():
+                del self._entries[key]
+                return False
+            self._entries.move_to_end(key)
+            return True
+
+    def remember(self, key: tuple[bytes, str, bytes]) -> None:
+        with self._lock:
+            self._entries[key] = time.monotonic() + self.ttl
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_VERIFIED_STATUS_LISTS = _VerifiedStatusLists()
+
+
 def _status_check(credential: Mapping[str, Any], context: _Context) -> Check:
     status = credential.get("credentialStatus")
     if status is None:
@@ -406,8 +471,14 @@ def _status_check(credential: Mapping[str, Any], context: _Context) -> Check:
     def verify_status_list(list_credential: Mapping[str, Any]) -> bool:
         if _issuer_id(list_credential) != issuer_id:
             return False
+        remembered = _VERIFIED_STATUS_LISTS.key(list_credential, context)
+        if remembered is not None and _VERIFIED_STATUS_LISTS.holds(remembered):
+            return True
         results = verify_proofs(list_credential, lambda vm: _public_key(context, vm))
-        return any(r.outcome == "verified" for r in results)
+        verified = any(r.outcome == "verified" for r in results)
+        if verified and remembered is not None:
+            _VERIFIED_STATUS_LISTS.remember(remembered)
+        return verified
 
     outcomes = []
     for entry in entries:
