@@ -12,6 +12,7 @@ import pytest
 from credstack.bulk.csv_import import CsvFormatError
 from credstack.bulk.models import BulkJob, BulkRow, JobStatus, RowState
 from credstack.bulk.services import (
+    ServiceAwarding,
     bulk_job_preview,
     bulk_job_report_csv,
     cancel_bulk_job,
@@ -21,8 +22,8 @@ from credstack.bulk.services import (
     start_bulk_job,
 )
 from credstack.common.errors import ConflictError, PermissionDeniedError, ValidationFailedError
-from credstack.issuing.models import Award
-from credstack.issuing.services import AwardOutcome, issue_credentials
+from credstack.issuing.models import Award, StatusList
+from credstack.issuing.services import AwardOutcome
 from tests.bulk.conftest import csv_of, learners
 
 
@@ -30,19 +31,24 @@ class Killed(BaseException):
     """Stands for the worker process being killed: nothing catches it."""
 
 
-def killed_after(batches: int) -> Any:
-    """The real award service, until the worker "dies" issuing batch ``batches + 1``,
+class KilledAfter(ServiceAwarding):
+    """The real award service, until the worker "dies" storing batch ``batches + 1``,
     after its awards are stored but before its transaction commits."""
-    calls = {"n": 0}
 
-    def issue(*args: Any, **kwargs: Any) -> Any:
-        outcomes = issue_credentials(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] > batches:
+    def __init__(self, batches: int) -> None:
+        self.batches = batches
+        self.stored = 0
+
+    def store(self, prepared: Any) -> Any:
+        outcomes = super().store(prepared)
+        self.stored += 1
+        if self.stored > self.batches:
             raise Killed
         return outcomes
 
-    return issue
+
+def killed_after(batches: int) -> KilledAfter:
+    return KilledAfter(batches)
 
 
 def states(job: BulkJob) -> dict[str, int]:
@@ -99,7 +105,7 @@ def test_a_killed_worker_resumes_with_the_pending_rows_and_duplicates_nothing(
 ) -> None:
     job = create_bulk_job(version, learners(12), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(2), batch_size=4)
+        run_bulk_job(job.public_id, by=personas.alice, awarding=killed_after(2), batch_size=4)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING  # as a killed worker leaves it
     assert states(job) == {"issued": 8, "pending": 4}
@@ -112,12 +118,16 @@ def test_a_killed_worker_resumes_with_the_pending_rows_and_duplicates_nothing(
     assert Award.objects.count() == 12
     assert job.issued_count == 12
     assert len(set(BulkRow.objects.filter(job=job).values_list("award_id", flat=True))) == 12
+    # The batch being stored when the worker died was rolled back with its awards; the
+    # entries allocated for it (a transaction earlier) stay unused, and no more.
+    revocation = StatusList.objects.get(purpose="revocation")
+    assert revocation.allocated_count == 12 + 4
 
 
 def test_a_job_whose_worker_died_is_resumed_once_its_heartbeat_is_stale(personas, version):
     job = create_bulk_job(version, learners(6), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(1), batch_size=2)
+        run_bulk_job(job.public_id, by=personas.alice, awarding=killed_after(1), batch_size=2)
     job.refresh_from_db()
     beat = job.heartbeat_at
     assert resume_stalled_bulk_jobs(now=beat + timedelta(minutes=4)) == []  # may be alive
@@ -160,19 +170,26 @@ def test_uploading_the_same_file_again_is_detected_and_awards_nothing(personas, 
 
 
 def test_a_row_whose_award_fails_is_reported_and_the_rest_are_issued(personas, version) -> None:
-    def issue(version: Any, requests: Any, **kwargs: Any) -> Any:
-        refused = ValidationFailedError("the award cannot be made", ["recipient refused"])
-        accepted = [request for request in requests if request.recipient_email != "b@example.org"]
-        outcomes = iter(issue_credentials(version, accepted, **kwargs))
-        return [
-            next(outcomes) if request in accepted else AwardOutcome(error=refused)
-            for request in requests
-        ]
+    class RefusingB(ServiceAwarding):
+        def prepare(self, version: Any, requests: Any, **kwargs: Any) -> Any:
+            accepted = [r for r in requests if r.recipient_email != "b@example.org"]
+            return requests, super().prepare(version, accepted, **kwargs)
+
+        def store(self, prepared: Any) -> Any:
+            requests, accepted = prepared
+            outcomes = iter(super().store(accepted))
+            refused = ValidationFailedError("the award cannot be made", ["recipient refused"])
+            return [
+                AwardOutcome(error=refused)
+                if request.recipient_email == "b@example.org"
+                else next(outcomes)
+                for request in requests
+            ]
 
     job = create_bulk_job(
         version, csv_of(["a@example.org,A,1", "b@example.org,B,2"]), by=personas.alice
     )
-    job = run_bulk_job(job.public_id, by=personas.alice, issue=issue)
+    job = run_bulk_job(job.public_id, by=personas.alice, awarding=RefusingB())
     assert (job.status, job.issued_count, job.failed_count) == ("done", 1, 1)
     report = list(csv.DictReader(io.StringIO(bulk_job_report_csv(job))))
     assert [(row["line"], row["state"]) for row in report] == [("2", "issued"), ("3", "failed")]
@@ -193,7 +210,7 @@ def test_the_report_says_what_was_issued_and_what_was_not(personas, version) -> 
 def test_cancelling_skips_the_pending_rows(personas, version) -> None:
     job = create_bulk_job(version, learners(6), by=personas.alice)
     with pytest.raises(Killed):
-        run_bulk_job(job.public_id, by=personas.alice, issue=killed_after(1), batch_size=2)
+        run_bulk_job(job.public_id, by=personas.alice, awarding=killed_after(1), batch_size=2)
     job = cancel_bulk_job(job, by=personas.alice)
     assert job.status == JobStatus.CANCELLED
     assert states(job) == {"issued": 2, "skipped": 4}

@@ -12,7 +12,13 @@ from credstack.common.errors import ConflictError, PermissionDeniedError, Valida
 from credstack.issuing import services
 from credstack.issuing.batch_signing import SigningPool, SigningResult
 from credstack.issuing.models import STATUS_LIST_LENGTH, Award, SigningKey, StatusList
-from credstack.issuing.services import AwardRequest, issue_credential, issue_credentials
+from credstack.issuing.services import (
+    AwardRequest,
+    issue_credential,
+    issue_credentials,
+    prepare_awards,
+    store_awards,
+)
 from credstack.issuing.signals import awards_issued
 from credstack.standards import verify
 from credstack.standards.vc.identity import identity_matches
@@ -273,3 +279,49 @@ def test_worker_processes_sign_what_this_process_would(personas, published_defin
         assert award.credential == outcome.award.credential
         report = verify(award.credential, fetcher=instance_fetcher(award), now=NOW)
         assert report.verdict == "valid", report.to_dict()
+
+
+def test_a_batch_prepared_in_one_transaction_is_stored_in_the_next(
+    personas, published_definition
+) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        prepared = prepare_awards(
+            published_definition.published_version,
+            [learner(n, idempotency_key=f"k{n}") for n in range(3)],
+            by=personas.alice,
+            now=NOW,
+        )
+    assert not Award.objects.exists()
+    assert StatusList.objects.get(purpose="revocation").allocated_count == 3
+    with transaction.atomic():
+        outcomes = store_awards(prepared)
+    assert all(outcome.created for outcome in outcomes)
+    for outcome in outcomes:
+        award = Award.objects.get(pk=outcome.award.pk)
+        assert verify(award.credential, fetcher=instance_fetcher(award), now=NOW).verdict == (
+            "valid"
+        )
+
+
+def test_a_key_awarded_between_preparing_and_storing_gets_that_award(
+    personas, published_definition
+) -> None:
+    prepared = prepare_awards(
+        published_definition.published_version,
+        [learner(1, idempotency_key="k1"), learner(2, idempotency_key="k2")],
+        by=personas.alice,
+        now=NOW,
+    )
+    meanwhile = issue_credential(
+        published_definition.published_version,
+        recipient_email="learner1@example.org",
+        by=personas.alice,
+        idempotency_key="k1",
+        now=NOW,
+    )
+    outcomes = store_awards(prepared)
+    assert outcomes[0].award.pk == meanwhile.pk and not outcomes[0].created
+    assert outcomes[1].created
+    assert Award.objects.count() == 2

@@ -4,11 +4,12 @@
    rows are skipped with the reason, rows awarded before are skipped as such) and issues
    nothing: the job is the preview.
 2. ``start_bulk_job`` enqueues ``run_bulk_job`` on the job queue.
-3. ``run_bulk_job`` issues the pending rows a batch at a time, each batch in one
-   transaction together with its awards (``issuing.services.issue_credentials``), so a
-   worker killed at any moment leaves every row either issued (with its award) or
-   pending; running the job again resumes with the pending rows. Each award carries the
-   row's idempotency key, so even a row issued twice by two workers yields one award.
+3. ``run_bulk_job`` issues the pending rows a batch at a time, each batch's awards
+   stored in one transaction together with its rows' outcomes
+   (``issuing.services.prepare_awards`` and ``store_awards``), so a worker killed at
+   any moment leaves every row either issued (with its award) or pending; running the
+   job again resumes with the pending rows. Each award carries the row's idempotency
+   key, so even a row issued twice by two workers yields one award.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import attrgetter
 from typing import IO, Any, NamedTuple, Protocol
@@ -44,7 +46,13 @@ from credstack.common.errors import ConflictError, CredstackError, ValidationFai
 from credstack.common.fast_insert import ModelMaker, insert_new
 from credstack.issuing.batch_signing import SigningPool
 from credstack.issuing.models import DefinitionStatus, DefinitionVersion
-from credstack.issuing.services import AwardOutcome, AwardRequest
+from credstack.issuing.services import (
+    AwardOutcome,
+    AwardRequest,
+    PreparedAwards,
+    prepare_awards,
+    store_awards,
+)
 from credstack.standards.errors import StandardsError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -56,17 +64,37 @@ POOL_FROM_ROWS = 2000
 STALLED_AFTER = timedelta(minutes=5)
 
 
-class IssueCredentials(Protocol):
-    """The signature of ``issuing.services.issue_credentials`` the runner relies on."""
+class Awarding(Protocol):
+    """How the runner awards a batch: ``prepare`` (in one transaction) then ``store``
+    (in the next), as ``issuing.services.prepare_awards`` and ``store_awards`` do."""
 
-    def __call__(
+    def prepare(
         self,
         definition_version: DefinitionVersion,
         requests: Sequence[AwardRequest],
         *,
         by: Any,
-        signing_pool: SigningPool | None = ...,
-    ) -> list[AwardOutcome]: ...
+        signing_pool: SigningPool | None,
+    ) -> Any: ...
+
+    def store(self, prepared: Any) -> list[AwardOutcome]: ...
+
+
+class ServiceAwarding:
+    """The award service itself (the runner's default :class:`Awarding`)."""
+
+    def prepare(
+        self,
+        definition_version: DefinitionVersion,
+        requests: Sequence[AwardRequest],
+        *,
+        by: Any,
+        signing_pool: SigningPool | None,
+    ) -> PreparedAwards:
+        return prepare_awards(definition_version, requests, by=by, signing_pool=signing_pool)
+
+    def store(self, prepared: PreparedAwards) -> list[AwardOutcome]:
+        return store_awards(prepared)
 
 
 def max_upload_bytes() -> int:
@@ -283,73 +311,105 @@ class _RowOutcome(NamedTuple):
     error: str
 
 
-def _issue_batch(
+@dataclass
+class _Batch:
+    """Rows claimed and prepared in one transaction, to be stored in the next."""
+
+    rows: list[tuple[int, int, dict[str, Any], str]]  # pk, line, values, idempotency key
+    prepared: Any  # what Awarding.prepare returned, or None after a failure
+    error: str = ""  # why every row fails, when prepare failed
+
+    @property
+    def last_line(self) -> int:
+        return self.rows[-1][1]
+
+
+def _claim_and_prepare(
     job: BulkJob,
-    issue: IssueCredentials,
+    awarding: Awarding,
     by: Any,
     *,
+    after_line: int,
     batch_size: int,
     signing_pool: SigningPool | None,
-    now: Callable[[], datetime],
-) -> int:
-    """Claim up to ``batch_size`` pending rows (in file order) and issue them, all in one
-    transaction with their awards; returns how many rows were claimed. The job's row is
-    locked for the transaction, so another runner of the job waits for this batch and
-    then sees its rows issued (cheaper than locking each row). The job's counts and
-    heartbeat move on in the same transaction. Expected failures of a row (invalid
-    award, permissions, no key) mark it failed; anything else propagates and leaves the
-    whole batch pending."""
-    with transaction.atomic():
-        BulkJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").first()
-        rows = list(
-            BulkRow.objects.filter(job=job, state=RowState.PENDING)
-            .order_by("line")
-            .values_list("pk", "values", "idempotency_key")[:batch_size]
-        )
-        if not rows:
-            return 0
-        requests = [_award_request(values, key) for _, values, key in rows]
+) -> _Batch | None:
+    """The next pending rows after ``after_line`` (in file order), their awards
+    prepared (checked, status entries allocated, credentials sent to be signed); None
+    when no row is left. Expected failures (permissions, no key) are the batch's
+    error; anything else propagates."""
+    rows = list(
+        BulkRow.objects.filter(job=job, state=RowState.PENDING, line__gt=after_line)
+        .order_by("line")
+        .values_list("pk", "line", "values", "idempotency_key")[:batch_size]
+    )
+    if not rows:
+        return None
+    requests = [_award_request(values, key) for _, _, values, key in rows]
+    try:
+        with transaction.atomic():
+            prepared = awarding.prepare(
+                job.definition_version, requests, by=by, signing_pool=signing_pool
+            )
+    except (CredstackError, StandardsError) as error:
+        return _Batch(rows, None, _error_text(error))
+    return _Batch(rows, prepared)
+
+
+def _store(job: BulkJob, awarding: Awarding, batch: _Batch, *, now: datetime) -> None:
+    """Store a prepared batch's awards and its rows' outcomes, move the job's counts
+    and heartbeat on. Expected failures mark rows failed; anything else propagates."""
+    error = batch.error
+    outcomes: list[AwardOutcome] = []
+    if batch.prepared is not None:
         try:
             with transaction.atomic():
-                outcomes = issue(job.definition_version, requests, by=by, signing_pool=signing_pool)
-        except (CredstackError, StandardsError) as error:
-            failed = RowState.FAILED
-            row_outcomes = [_RowOutcome(pk, failed, "", _error_text(error)) for pk, _, _ in rows]
-        else:
-            row_outcomes = [
-                _RowOutcome(pk, RowState.ISSUED, outcome.award.public_id, "")
-                if outcome.award is not None
-                else _RowOutcome(pk, RowState.FAILED, "", _error_text(outcome.error))
-                for (pk, _, _), outcome in zip(rows, outcomes, strict=True)
-            ]
-        _save_row_outcomes(row_outcomes, timezone.now())
-        issued = sum(outcome.state == RowState.ISSUED for outcome in row_outcomes)
-        BulkJob.objects.filter(pk=job.pk).update(
-            issued_count=F("issued_count") + issued,
-            failed_count=F("failed_count") + len(rows) - issued,
-            heartbeat_at=now(),
-        )
-    return len(rows)
+                outcomes = awarding.store(batch.prepared)
+        except (CredstackError, StandardsError) as failure:
+            error = _error_text(failure)
+    if outcomes:
+        row_outcomes = [
+            _RowOutcome(pk, RowState.ISSUED, outcome.award.public_id, "")
+            if outcome.award is not None
+            else _RowOutcome(pk, RowState.FAILED, "", _error_text(outcome.error))
+            for (pk, _, _, _), outcome in zip(batch.rows, outcomes, strict=True)
+        ]
+    else:
+        row_outcomes = [_RowOutcome(pk, RowState.FAILED, "", error) for pk, *_ in batch.rows]
+    issued, failed = _save_row_outcomes(row_outcomes, now)
+    BulkJob.objects.filter(pk=job.pk).update(
+        issued_count=F("issued_count") + issued,
+        failed_count=F("failed_count") + failed,
+        heartbeat_at=now,
+    )
 
 
-def _save_row_outcomes(outcomes: list[_RowOutcome], processed_at: datetime) -> None:
-    """Store the rows' state with their award or error, processed at ``processed_at``:
-    an UPDATE ... FROM (VALUES ...) for the issued rows and one for the failed rows,
-    with one parameter per row (``bulk_update``'s CASE per row and field costs more
-    than the awarding itself, and so does splitting a statement of thousands of
-    parameters)."""
+def _save_row_outcomes(outcomes: list[_RowOutcome], processed_at: datetime) -> tuple[int, int]:
+    """Store the outcomes of the rows still pending (another runner of the job may have
+    settled some meanwhile), processed at ``processed_at``; returns how many were issued
+    and how many failed. An UPDATE ... FROM (VALUES ...) for the issued rows and one for
+    the failed rows, with one parameter per row (``bulk_update``'s CASE per row and
+    field costs more than the awarding itself, and so does splitting a statement of
+    thousands of parameters)."""
     if connection.vendor not in ("postgresql", "sqlite") or (
         connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
     ):
+        pending = set(
+            BulkRow.objects.filter(
+                pk__in=[outcome.pk for outcome in outcomes], state=RowState.PENDING
+            ).values_list("pk", flat=True)
+        )
+        outcomes = [outcome for outcome in outcomes if outcome.pk in pending]
         BulkRow.objects.bulk_update(
             [BulkRow(**outcome._asdict(), processed_at=processed_at) for outcome in outcomes],
             ["state", "award_id", "error", "processed_at"],
         )
-        return
+        issued = sum(outcome.state == RowState.ISSUED for outcome in outcomes)
+        return issued, len(outcomes) - issued
     quote = connection.ops.quote_name
     table = quote(BulkRow._meta.db_table)
     when = connection.ops.adapt_datetimefield_value(processed_at)
     chunk = (connection.features.max_query_params or 10_000) - 4
+    counts = {RowState.ISSUED: 0, RowState.FAILED: 0}
     with connection.cursor() as cursor:
         for state, column, value_of, others in (
             (RowState.ISSUED, "award_id", attrgetter("award_id"), f", {quote('error')} = ''"),
@@ -363,9 +423,12 @@ def _save_row_outcomes(outcomes: list[_RowOutcome], processed_at: datetime) -> N
                 cursor.execute(
                     f"UPDATE {table} SET {quote('state')} = %s, {quote(column)} = v.column2,"
                     f" {quote('processed_at')} = %s{others}"
-                    f" FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",
-                    [state.value, when, *(value_of(outcome) for outcome in part)],
+                    f" FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1"
+                    f" AND {table}.{quote('state')} = %s",
+                    [state.value, when, *(value_of(outcome) for outcome in part), "pending"],
                 )
+                counts[state] += cursor.rowcount
+    return counts[RowState.ISSUED], counts[RowState.FAILED]
 
 
 def _error_text(error: Exception | None) -> str:
@@ -386,7 +449,7 @@ def signing_processes() -> int:
 def run_bulk_job(
     job_id: str,
     *,
-    issue: IssueCredentials | None = None,
+    awarding: Awarding | None = None,
     batch_size: int = DEFAULT_RUN_BATCH,
     by: Any = None,
     on_progress: Callable[[BulkJob], None] | None = None,
@@ -395,22 +458,24 @@ def run_bulk_job(
 ) -> BulkJob:
     """Issue the job's pending rows in file order; returns the job when no row is left.
 
-    Rows are claimed (still pending, the job locked) and issued ``batch_size`` at a
-    time, each batch in one transaction together with its awards, so a worker stopped
-    at any point loses or duplicates nothing: run the job again to resume. Two runners
-    of one job take turns, a batch each. ``by`` (who runs it, e.g. on the command line)
-    must be allowed to award for the organisation; without it the rows are issued by
-    whoever started the job (or uploaded it). ``issue`` defaults to
-    ``issuing.services.issue_credentials``. ``processes`` is the number of processes
-    that sign: by default :func:`signing_processes` when at least
-    :data:`POOL_FROM_ROWS` rows are pending, else 1 (this process). ``on_progress`` is
-    called with the refreshed job after each batch. A cancelled or finished job is left
-    alone. An unexpected error marks the job failed (with the error) and propagates.
-    """
-    if issue is None:
-        from credstack.issuing.services import issue_credentials
+    Rows are claimed (still pending, the job locked) ``batch_size`` at a time. Each
+    transaction stores one batch's awards together with its rows' outcomes and
+    prepares the next batch (checks, status entries, credentials sent to be signed), so
+    the signing processes work while the batch before is stored. A worker stopped at
+    any point loses or duplicates nothing: every row is issued with its award or still
+    pending (at worst, one batch's status entries were allocated and stay unused); run
+    the job again to resume. Two runners of one job take turns, a transaction each.
 
-        issue = issue_credentials
+    ``by`` (who runs it, e.g. on the command line) must be allowed to award for the
+    organisation; without it the rows are issued by whoever started the job (or
+    uploaded it). ``awarding`` defaults to the award service (:class:`ServiceAwarding`).
+    ``processes`` is the number of processes that sign: by default
+    :func:`signing_processes` when at least :data:`POOL_FROM_ROWS` rows are pending,
+    else 1 (this process). ``on_progress`` is called with the refreshed job after each
+    batch. A cancelled or finished job is left alone. An unexpected error marks the job
+    failed (with the error) and propagates.
+    """
+    awarding = awarding or ServiceAwarding()
     job = BulkJob.objects.select_related(
         "organisation", "definition_version__definition", "started_by", "uploaded_by"
     ).get(public_id=job_id)
@@ -436,10 +501,28 @@ def run_bulk_job(
     # collector during the job, which makes short-lived objects by the million.
     gc.freeze()
     try:
-        while _issue_batch(job, issue, by, batch_size=batch_size, signing_pool=pool, now=now):
-            if on_progress is not None:
+        ahead: _Batch | None = None
+        while True:
+            # One transaction: claim and prepare the next batch (its credentials are
+            # signed meanwhile), store the one prepared before.
+            with transaction.atomic():
+                BulkJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").first()
+                following = _claim_and_prepare(
+                    job,
+                    awarding,
+                    by,
+                    after_line=ahead.last_line if ahead is not None else 0,
+                    batch_size=batch_size,
+                    signing_pool=pool,
+                )
+                if ahead is not None:
+                    _store(job, awarding, ahead, now=now())
+            if ahead is not None and on_progress is not None:
                 job.refresh_from_db()
                 on_progress(job)
+            if following is None:
+                break
+            ahead = following
     except Exception as error:
         BulkJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]

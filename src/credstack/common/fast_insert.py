@@ -153,11 +153,9 @@ def _server_has_lz4(cursor: Any) -> bool:
 
 def take_primary_keys(model: type[Model], count: int) -> list[int] | None:
     """``count`` primary keys for new rows of ``model`` (an auto-incremented key), for
-    :func:`insert_new`; a key not used is simply skipped. None on other databases than
-    PostgreSQL and SQLite, where ``insert_new`` lets ``bulk_create`` set them.
-
-    Precondition on SQLite: the current transaction has already written, so it holds
-    the database's write lock and nobody else takes keys until it ends.
+    :func:`insert_new` in the same transaction; a key not used is simply skipped. None
+    on other databases than PostgreSQL and SQLite, where ``insert_new`` lets
+    ``bulk_create`` set them.
     """
     meta = model._meta
     assert meta.pk is not None
@@ -171,6 +169,11 @@ def take_primary_keys(model: type[Model], count: int) -> list[int] | None:
             return [key for (key,) in cursor.fetchall()]
         if connection.vendor != "sqlite":
             return None
+        if not connection.in_atomic_block:
+            raise RuntimeError("take_primary_keys must run inside a transaction on SQLite")
+        # A write (that changes nothing) takes the database's write lock, if this
+        # transaction has not yet: nobody else can take keys until it ends.
+        cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [meta.db_table])
         # Django's SQLite tables are AUTOINCREMENT: never reuse a key, even one whose row
         # was deleted (sqlite_sequence remembers the largest ever given).
         cursor.execute(

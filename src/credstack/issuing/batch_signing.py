@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
-from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -33,10 +32,9 @@ from credstack.standards.errors import DataModelError, StandardsError
 from credstack.standards.keys.multikey import Ed25519KeyPair
 from credstack.standards.vc.data_model import require_valid_credential
 
-# Credentials sent to a worker at once, and chunks kept queued per worker: enough to keep
-# the workers busy while this process builds and stores, few enough to bound memory.
+# Credentials sent to a worker at once: small enough that the first come back soon and
+# the workers share a batch evenly.
 _CHUNK_SIZE = 50
-_CHUNKS_AHEAD_PER_PROCESS = 3
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,11 @@ def _sign_chunk(
     ]
 
 
+def _results_of(futures: list[Future[list[SigningResult]]]) -> Iterator[SigningResult]:
+    for future in futures:
+        yield from future.result()
+
+
 def _load_trust_core() -> None:
     """Import the signing code once per worker, not with its first chunk, and keep
     the garbage collector from scanning what was imported again and again: the
@@ -124,25 +127,20 @@ class SigningPool:
         verification_method: str,
         created: datetime,
     ) -> Iterator[SigningResult]:
-        """As :func:`validate_and_sign`, spread over the workers: the credentials are
-        taken from the iterable and sent a chunk at a time, a few chunks ahead of the
-        results, which come back in order."""
+        """As :func:`validate_and_sign`, spread over the workers. Every credential is
+        sent at once, a chunk at a time, before this returns; the results come back in
+        order as they are iterated. So a caller can let one batch be signed while it
+        stores another: the workers take the chunks in the order they were sent."""
         if key_pair.private_key is None:
             raise ValueError("signing needs a private key")
         seed = key_pair.private_key.private_bytes_raw()
         remaining = iter(credentials)
-        in_flight: deque[Future[list[SigningResult]]] = deque()
-        while True:
-            while len(in_flight) < self.processes * _CHUNKS_AHEAD_PER_PROCESS:
-                chunk = list(islice(remaining, _CHUNK_SIZE))
-                if not chunk:
-                    break
-                in_flight.append(
-                    self._executor.submit(_sign_chunk, seed, verification_method, created, chunk)
-                )
-            if not in_flight:
-                return
-            yield from in_flight.popleft().result()
+        futures: list[Future[list[SigningResult]]] = []
+        while chunk := list(islice(remaining, _CHUNK_SIZE)):
+            futures.append(
+                self._executor.submit(_sign_chunk, seed, verification_method, created, chunk)
+            )
+        return _results_of(futures)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

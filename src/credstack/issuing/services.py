@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -658,7 +658,137 @@ def issue_credentials(
         require(by, organisation, Action.AWARD)
     now = now or timezone.now()
     outcomes: list[AwardOutcome | None] = [None] * len(requests)
-    waiting = list(range(len(requests)))
+    for positions in _rounds(requests, range(len(requests))):
+        _issue_round(
+            definition_version,
+            organisation,
+            requests,
+            positions,
+            outcomes,
+            by=by,
+            now=now,
+            signing_pool=signing_pool,
+        )
+    return _settled(outcomes)
+
+
+class PreparedAwards:
+    """A batch of awards checked, with status entries allocated and its credentials
+    being signed (by :func:`prepare_awards`), to be stored by :func:`store_awards`."""
+
+    def __init__(
+        self,
+        version: DefinitionVersion,
+        requests: Sequence[AwardRequest],
+        *,
+        by: User | None,
+        now: datetime,
+        signing_pool: SigningPool | None,
+    ) -> None:
+        self.version = version
+        self.organisation = version.definition.organisation
+        self.requests = requests
+        self.by = by
+        self.now = now
+        self.signing_pool = signing_pool
+        self.outcomes: list[AwardOutcome | None] = [None] * len(requests)
+        [self.first_round, *_] = [*_rounds(requests, range(len(requests))), []]
+        self.storing: _Storing | None = None
+
+
+def prepare_awards(
+    definition_version: DefinitionVersion,
+    requests: Sequence[AwardRequest],
+    *,
+    by: User | None,
+    now: datetime | None = None,
+    signing_pool: SigningPool | None = None,
+) -> PreparedAwards:
+    """The first half of :func:`issue_credentials`, so that a caller can let a batch
+    be signed (by ``signing_pool``) while it stores the previous one: check the
+    requests, look up their idempotency keys, allocate their status entries (in the
+    current transaction) and send the credentials to be signed. Nothing is stored
+    until :func:`store_awards`, which may run in a later transaction; if that one never
+    commits, the entries allocated here stay unused.
+
+    Raises PermissionDeniedError (then nothing is done).
+    """
+    organisation = definition_version.definition.organisation
+    if by is not None:
+        require(by, organisation, Action.AWARD)
+    prepared = PreparedAwards(
+        definition_version,
+        requests,
+        by=by,
+        now=now or timezone.now(),
+        signing_pool=signing_pool,
+    )
+    checked = _check_round(
+        definition_version,
+        organisation,
+        requests,
+        prepared.first_round,
+        prepared.outcomes,
+        now=prepared.now,
+    )
+    if checked is not None:
+        to_store, signer = checked
+        prepared.storing = _Storing(
+            definition_version,
+            to_store,
+            organisation=organisation,
+            signer=signer,
+            now=prepared.now,
+            signing_pool=signing_pool,
+        )
+    return prepared
+
+
+def store_awards(prepared: PreparedAwards) -> list[AwardOutcome]:
+    """The second half of :func:`issue_credentials` (see :func:`prepare_awards`):
+    store the signed credentials, inside the caller's transaction; one outcome per
+    request, in order."""
+    outcomes = prepared.outcomes
+    storing, prepared.storing = prepared.storing, None
+    if storing is not None:
+        try:
+            with transaction.atomic():
+                stored = storing.finish(by=prepared.by)
+                announce_awards([award for award in stored.values() if isinstance(award, Award)])
+        except IntegrityError:
+            # Another transaction stored an award with one of the keys since they were
+            # looked up: settle these requests again, from the start.
+            _issue_round(
+                prepared.version,
+                prepared.organisation,
+                prepared.requests,
+                [item.position for item in storing.batch],
+                outcomes,
+                by=prepared.by,
+                now=prepared.now,
+                signing_pool=prepared.signing_pool,
+            )
+        else:
+            _record(stored, outcomes)
+    later = [position for position, outcome in enumerate(outcomes) if outcome is None]
+    for positions in _rounds(prepared.requests, later):
+        _issue_round(
+            prepared.version,
+            prepared.organisation,
+            prepared.requests,
+            positions,
+            outcomes,
+            by=prepared.by,
+            now=prepared.now,
+            signing_pool=prepared.signing_pool,
+        )
+    return _settled(outcomes)
+
+
+def _rounds(requests: Sequence[AwardRequest], positions: Iterable[int]) -> Iterator[list[int]]:
+    """The positions in rounds whose idempotency keys are distinct: a request repeating
+    an earlier one's key waits for a later round, which finds the earlier's award."""
+    waiting = list(positions)
     while waiting:
         this_round, later, keys = [], [], set()
         for position in waiting:
@@ -668,19 +798,59 @@ def issue_credentials(
             else:
                 keys.add(key)
                 this_round.append(position)
-        _issue_round(
-            definition_version,
-            organisation,
-            requests,
-            this_round,
-            outcomes,
-            by=by,
-            now=now,
-            signing_pool=signing_pool,
-        )
+        yield this_round
         waiting = later
+
+
+def _settled(outcomes: list[AwardOutcome | None]) -> list[AwardOutcome]:
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _record(stored: dict[int, Award | CredstackError], outcomes: list[AwardOutcome | None]) -> None:
+    for position, award_or_error in stored.items():
+        if isinstance(award_or_error, Award):
+            outcomes[position] = AwardOutcome(award=award_or_error, created=True)
+        else:
+            outcomes[position] = AwardOutcome(error=award_or_error)
+
+
+def _check_round(
+    version: DefinitionVersion,
+    organisation: Organisation,
+    requests: Sequence[AwardRequest],
+    positions: list[int],
+    outcomes: list[AwardOutcome | None],
+    *,
+    now: datetime,
+) -> tuple[list[_Prepared], tuple[str, Ed25519KeyPair, str]] | None:
+    """Settle the requests at ``positions`` (distinct idempotency keys) that need no new
+    award: an award their key made, or their problems. The others and the signer, or
+    None when none is left or there is no key to sign with (then that is their error)."""
+    existing = _existing_awards(
+        organisation, [requests[position].idempotency_key for position in positions]
+    )
+    to_store: list[_Prepared] = []
+    for position in positions:
+        request = requests[position]
+        found = existing.get(request.idempotency_key) if request.idempotency_key else None
+        if found is not None:
+            outcomes[position] = _same_award_outcome(found, version, request)
+            continue
+        prepared = _prepare(version, request, position, now)
+        if isinstance(prepared, CredstackError):
+            outcomes[position] = AwardOutcome(error=prepared)
+        else:
+            to_store.append(prepared)
+    if not to_store:
+        return None
+    try:
+        signer = _signer(organisation)
+    except CredstackError as error:
+        for prepared in to_store:
+            outcomes[prepared.position] = AwardOutcome(error=error)
+        return None
+    return to_store, signer
 
 
 def _issue_round(
@@ -696,40 +866,20 @@ def _issue_round(
 ) -> None:
     """Settle the requests at ``positions``, whose idempotency keys are distinct."""
     for attempt in range(_STORE_ATTEMPTS):
-        existing = _existing_awards(
-            organisation, [requests[position].idempotency_key for position in positions]
-        )
-        to_store: list[_Prepared] = []
-        for position in positions:
-            request = requests[position]
-            found = existing.get(request.idempotency_key) if request.idempotency_key else None
-            if found is not None:
-                outcomes[position] = _same_award_outcome(found, version, request)
-                continue
-            prepared = _prepare(version, request, position, now)
-            if isinstance(prepared, CredstackError):
-                outcomes[position] = AwardOutcome(error=prepared)
-            else:
-                to_store.append(prepared)
-        if not to_store:
+        checked = _check_round(version, organisation, requests, positions, outcomes, now=now)
+        if checked is None:
             return
-        try:
-            signer = _signer(organisation)
-        except CredstackError as error:
-            for prepared in to_store:
-                outcomes[prepared.position] = AwardOutcome(error=error)
-            return
+        to_store, signer = checked
         try:
             with transaction.atomic():
-                stored = _store_awards(
+                stored = _Storing(
                     version,
                     to_store,
                     organisation=organisation,
                     signer=signer,
-                    by=by,
                     now=now,
                     signing_pool=signing_pool,
-                )
+                ).finish(by=by)
                 announce_awards([award for award in stored.values() if isinstance(award, Award)])
         except IntegrityError:
             # Another transaction stored an award with one of the keys between our look
@@ -737,11 +887,7 @@ def _issue_round(
             if attempt + 1 == _STORE_ATTEMPTS:
                 raise
             continue
-        for position, award_or_error in stored.items():
-            if isinstance(award_or_error, Award):
-                outcomes[position] = AwardOutcome(award=award_or_error, created=True)
-            else:
-                outcomes[position] = AwardOutcome(error=award_or_error)
+        _record(stored, outcomes)
         return
 
 
@@ -824,59 +970,83 @@ def _prepare(
     )
 
 
-def _store_awards(
-    version: DefinitionVersion,
-    batch: list[_Prepared],
-    *,
-    organisation: Organisation,
-    signer: tuple[str, Ed25519KeyPair, str],
-    by: User | None,
-    now: datetime,
-    signing_pool: SigningPool | None,
-) -> dict[int, Award | CredstackError]:
-    """Allocate status entries, build, check, sign and insert the batch's credentials,
-    inside the caller's transaction; the award or the error of each request position.
+class _Storing:
+    """A round's awards on their way: status entries allocated and credentials built
+    and sent to be signed (on construction, inside the caller's transaction), then
+    stored by :meth:`finish` (inside the caller's transaction, maybe a later one).
 
-    The steps are chained lazily: with a signing pool, credentials are built and sent
-    to the workers, and the signed ones inserted, a chunk at a time, so this process
+    The steps are chained lazily: credentials are built as the signer takes them, and
+    the signed ones inserted as they come back, so with a signing pool this process
     builds and stores while the workers sign.
     """
-    issuer, key_pair, method = signer
-    entries: dict[str, list[tuple[StatusList, int]]] = {}
-    for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
-        allocated, new_lists = status_lists.allocate_indexes(
-            organisation, purpose, len(batch), issuer=issuer, now=now
-        )
-        for status_list in new_lists:
-            status_lists.sign_status_list(
-                status_list, issuer=issuer, key_pair=key_pair, verification_method=method, now=now
-            )
-        entries[purpose] = allocated
-    revocations = entries[StatusPurpose.REVOCATION]
-    suspensions = entries[StatusPurpose.SUSPENSION]
-    list_urls = {
-        status_list.pk: status_lists.status_list_url(status_list)
-        for status_list, _ in revocations + suspensions
-    }
-    profile = issuer_profile(version)
-    achievement = achievement_with_eu_elements(version)
-    recipients = [
-        Recipient(
-            email=prepared.recipient_email,
-            did=prepared.recipient_did,
-            name=prepared.recipient_name,
-            salt=secrets.token_hex(16) if prepared.recipient_email else "",
-        )
-        for prepared in batch
-    ]
-    credential_ids = [f"urn:uuid:{uuid.uuid4()}" for _ in batch]
 
-    def credentials() -> Iterator[dict[str, Any]]:
-        for number, prepared in enumerate(batch):
+    def __init__(
+        self,
+        version: DefinitionVersion,
+        batch: list[_Prepared],
+        *,
+        organisation: Organisation,
+        signer: tuple[str, Ed25519KeyPair, str],
+        now: datetime,
+        signing_pool: SigningPool | None,
+    ) -> None:
+        self.version = version
+        self.batch = batch
+        self.organisation = organisation
+        self.now = now
+        issuer, key_pair, method = signer
+        entries: dict[str, list[tuple[StatusList, int]]] = {}
+        for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
+            allocated, new_lists = status_lists.allocate_indexes(
+                organisation, purpose, len(batch), issuer=issuer, now=now
+            )
+            for status_list in new_lists:
+                status_lists.sign_status_list(
+                    status_list,
+                    issuer=issuer,
+                    key_pair=key_pair,
+                    verification_method=method,
+                    now=now,
+                )
+            entries[purpose] = allocated
+        self.revocations = entries[StatusPurpose.REVOCATION]
+        self.suspensions = entries[StatusPurpose.SUSPENSION]
+        self.recipients = [
+            Recipient(
+                email=prepared.recipient_email,
+                did=prepared.recipient_did,
+                name=prepared.recipient_name,
+                salt=secrets.token_hex(16) if prepared.recipient_email else "",
+            )
+            for prepared in batch
+        ]
+        self.credential_ids = [f"urn:uuid:{uuid.uuid4()}" for _ in batch]
+        # What every credential shares, read now: the credentials are built lazily,
+        # maybe while the awards are being inserted (when no other query can run).
+        self.list_urls = {
+            status_list.pk: status_lists.status_list_url(status_list)
+            for status_list, _ in self.revocations + self.suspensions
+        }
+        self.issuer_profile = issuer_profile(version)
+        self.achievement = achievement_with_eu_elements(version)
+        credentials = self._credentials()
+        if signing_pool is not None:
+            self.results = signing_pool.sign(
+                credentials, key_pair, verification_method=method, created=now
+            )
+        else:
+            self.results = validate_and_sign(
+                credentials, key_pair, verification_method=method, created=now
+            )
+
+    def _credentials(self) -> Iterator[dict[str, Any]]:
+        """The unsigned credentials; no database query (see ``__init__``)."""
+        version, list_urls = self.version, self.list_urls
+        for number, prepared in enumerate(self.batch):
             yield build_credential(
                 version,
-                credential_id=credential_ids[number],
-                recipient=recipients[number],
+                credential_id=self.credential_ids[number],
+                recipient=self.recipients[number],
                 awarded_at=prepared.awarded_at,
                 valid_until=prepared.valid_until,
                 credential_status=[
@@ -886,84 +1056,80 @@ def _store_awards(
                         purpose=str(purpose),
                     )
                     for purpose, (status_list, index) in (
-                        (StatusPurpose.REVOCATION, revocations[number]),
-                        (StatusPurpose.SUSPENSION, suspensions[number]),
+                        (StatusPurpose.REVOCATION, self.revocations[number]),
+                        (StatusPurpose.SUSPENSION, self.suspensions[number]),
                     )
                 ],
                 narrative=prepared.narrative,
                 evidence_url=prepared.evidence_url,
                 grade=prepared.grade,
-                issuer=profile,
-                achievement=achievement,
+                issuer=self.issuer_profile,
+                achievement=self.achievement,
             )
 
-    if signing_pool is not None:
-        results = signing_pool.sign(
-            credentials(), key_pair, verification_method=method, created=now
-        )
-    else:
-        results = validate_and_sign(
-            credentials(), key_pair, verification_method=method, created=now
-        )
-    outcome: dict[int, Award | CredstackError] = {}
-    unused: list[tuple[StatusList, int]] = []
-    new_award = ModelMaker(Award)
-    json_texts: dict[int, str] = {}  # by id() of the award, when a worker made them
+    def finish(self, *, by: User | None) -> dict[int, Award | CredstackError]:
+        """Insert the signed credentials' awards; the award or the error of each
+        request position. Entries of credentials that could not be signed are given
+        back."""
+        outcome: dict[int, Award | CredstackError] = {}
+        unused: list[tuple[StatusList, int]] = []
+        new_award = ModelMaker(Award)
+        json_texts: dict[int, str] = {}  # by id() of the award, when a worker made them
+        revocations, suspensions = self.revocations, self.suspensions
 
-    def signed_awards() -> Iterator[Award]:
-        for number, (prepared, result) in enumerate(zip(batch, results, strict=True)):
-            revocation_list, revocation_index = revocations[number]
-            suspension_list, suspension_index = suspensions[number]
-            if result.signed is None:
-                outcome[prepared.position] = ValidationFailedError(
-                    result.message, result.problems, code="invalid_credential"
+        def signed_awards() -> Iterator[Award]:
+            for number, (prepared, result) in enumerate(zip(self.batch, self.results, strict=True)):
+                revocation_list, revocation_index = revocations[number]
+                suspension_list, suspension_index = suspensions[number]
+                if result.signed is None:
+                    outcome[prepared.position] = ValidationFailedError(
+                        result.message, result.problems, code="invalid_credential"
+                    )
+                    unused.extend((revocations[number], suspensions[number]))
+                    continue
+                award = new_award(
+                    {
+                        "recipient_email": prepared.recipient_email,
+                        "recipient_name": self.recipients[number].name,
+                        "recipient_did": prepared.recipient_did,
+                        "identity_salt": self.recipients[number].salt,
+                        "credential": result.signed,
+                        "credential_id": self.credential_ids[number],
+                        "awarded_at": prepared.awarded_at,
+                        "valid_from": prepared.awarded_at,
+                        "valid_until": prepared.valid_until,
+                        "narrative": prepared.narrative,
+                        "evidence_url": prepared.evidence_url,
+                        "grade": prepared.grade,
+                        "revocation_index": revocation_index,
+                        "suspension_index": suspension_index,
+                        "idempotency_key": prepared.idempotency_key,
+                        "created_at": self.now,
+                        "organisation": self.organisation,
+                        "definition_version": self.version,
+                        "revocation_list": revocation_list,
+                        "suspension_list": suspension_list,
+                        "created_by": by,
+                    }
                 )
-                unused.extend((revocations[number], suspensions[number]))
-                continue
-            award = new_award(
-                {
-                    "recipient_email": prepared.recipient_email,
-                    "recipient_name": recipients[number].name,
-                    "recipient_did": prepared.recipient_did,
-                    "identity_salt": recipients[number].salt,
-                    "credential": result.signed,
-                    "credential_id": credential_ids[number],
-                    "awarded_at": prepared.awarded_at,
-                    "valid_from": prepared.awarded_at,
-                    "valid_until": prepared.valid_until,
-                    "narrative": prepared.narrative,
-                    "evidence_url": prepared.evidence_url,
-                    "grade": prepared.grade,
-                    "revocation_index": revocation_index,
-                    "suspension_index": suspension_index,
-                    "idempotency_key": prepared.idempotency_key,
-                    "created_at": now,
-                    "organisation": organisation,
-                    "definition_version": version,
-                    "revocation_list": revocation_list,
-                    "suspension_list": suspension_list,
-                    "created_by": by,
-                }
-            )
-            outcome[prepared.position] = award
-            if result.json_text is not None:
-                json_texts[id(award)] = result.json_text
-            yield award
+                outcome[prepared.position] = award
+                if result.json_text is not None:
+                    json_texts[id(award)] = result.json_text
+                yield award
 
-    def credential_json(award: Award) -> str:
-        text = json_texts.pop(id(award), None)
-        return text if text is not None else json.dumps(award.credential)
+        def credential_json(award: Award) -> str:
+            text = json_texts.pop(id(award), None)
+            return text if text is not None else json.dumps(award.credential)
 
-    # The transaction has written (the status lists): it holds SQLite's write lock.
-    insert_new(
-        Award,
-        signed_awards(),
-        primary_keys=take_primary_keys(Award, len(batch)),
-        column_values={"credential": credential_json},
-    )
-    if unused:
-        status_lists.release_indexes(unused)
-    return outcome
+        insert_new(
+            Award,
+            signed_awards(),
+            primary_keys=take_primary_keys(Award, len(self.batch)),
+            column_values={"credential": credential_json},
+        )
+        if unused:
+            status_lists.release_indexes(unused)
+        return outcome
 
 
 # --- Revocation and suspension --------------------------------------------------------
