@@ -115,3 +115,40 @@ def test_an_award_text_as_long_as_its_field_is_kept_whole(
         response.json()["recipient_name"],
         response.json()["credential"]["credentialSubject"]["result"][0]["value"],
     ) == ("N" * 300, "9" * 100)
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("offset=99999999999999999999", "query.offset: Input should be less than or equal to"),
+        ("offset=-1", "query.offset: Input should be greater than or equal to 0"),
+        ("limit=0", "query.limit: Input should be greater than or equal to 1"),
+        ("limit=1001", "query.limit: Input should be less than or equal to 1000"),
+    ],
+)
+def test_an_award_page_out_of_range_is_refused_by_name(
+    personas: Personas, client: Any, query: str, problem: str
+) -> None:
+    # An offset past 2**63 failed in both databases with a server error.
+    client.force_login(personas.alice)
+    response = client.get(f"/api/v1/organisations/{personas.uni_a.public_id}/awards?{query}")
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["details"]["problems"][0].startswith(problem)
+
+
+def test_the_awards_are_paged_within_the_documented_bounds(
+    personas: Personas, published_definition: Any, client: Any
+) -> None:
+    from credstack.issuing.services import issue_credential
+
+    for number in range(3):
+        issue_credential(
+            published_definition.published_version,
+            recipient_email=f"l{number}@example.org",
+            by=personas.alice,
+        )
+    client.force_login(personas.alice)
+    path = f"/api/v1/organisations/{personas.uni_a.public_id}/awards"
+    assert len(client.get(f"{path}?limit=2").json()) == 2
+    assert len(client.get(f"{path}?limit=2&offset=2").json()) == 1
+    assert client.get(f"{path}?offset=1000000000").json() == []

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, ModelSchema, Router, Schema, Status
+from ninja import File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -297,23 +297,25 @@ def create_award(
     return Status(201, award_to_dict(award, with_credential=True))
 
 
+MAX_AWARD_OFFSET = 1_000_000_000
+
+
 @router.get("/organisations/{organisation_id}/awards", response=list[dict[str, Any]])
 def list_awards(
     request: HttpRequest,
     organisation_id: str,
     status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: int = Query(100, ge=1, le=1000, description="How many awards, at most 1000."),
+    # Bounded so that the database is never asked for an offset it cannot count to.
+    offset: int = Query(0, ge=0, le=MAX_AWARD_OFFSET, description="How many to skip."),
 ) -> list[dict[str, Any]]:
-    """The organisation's awards, newest first (``limit`` at most 1000)."""
+    """The organisation's awards, newest first."""
     organisation = _visible_organisation(request, organisation_id)
     awards = Award.objects.filter(organisation=organisation).select_related(
         "organisation", "definition_version__definition"
     )
     if status:
         awards = awards.filter(status=status)
-    limit = max(1, min(limit, 1000))
-    offset = max(0, offset)
     return [award_to_dict(award) for award in awards[offset : offset + limit]]
 
 
