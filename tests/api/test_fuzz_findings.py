@@ -152,3 +152,49 @@ def test_the_awards_are_paged_within_the_documented_bounds(
     assert len(client.get(f"{path}?limit=2").json()) == 2
     assert len(client.get(f"{path}?limit=2&offset=2").json()) == 1
     assert client.get(f"{path}?offset=1000000000").json() == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"name": None}, "name: must not be null (an empty text clears it)"),
+        ({"description": None}, "description: must not be null (an empty text clears it)"),
+        ({"region": None}, "region: must not be null (an empty text clears it)"),
+        ({"name": "U" * 201}, "name: at most 200 characters"),
+        ({"website": "https://uni-a.example.edu/" + "w" * 200}, "website: at most 200 characters"),
+        ({"email": "a" * 250 + "@x.org"}, "email: at most 254 characters"),
+        ({"slug": "s" * 61}, "slug: at most 60 characters"),
+    ],
+)
+def test_a_null_or_overlong_organisation_field_is_refused_by_name(
+    personas: Personas, client: Any, changes: dict[str, Any], problem: str
+) -> None:
+    # A null failed in both databases; an over-long text in PostgreSQL only.
+    from credstack.accounts.models import Organisation
+
+    client.force_login(personas.oscar)
+    response = client.patch(
+        f"/api/v1/organisations/{personas.uni_a.public_id}",
+        changes,
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["details"]["problems"] == [problem]
+    stored = Organisation.objects.get(pk=personas.uni_a.pk)
+    assert (stored.name, stored.region, stored.slug) == ("Uni A", "Uusimaa", "uni-a")
+
+
+def test_an_api_token_name_longer_than_its_field_is_refused(
+    personas: Personas, client: Any
+) -> None:
+    from credstack.issuing.models import ApiToken
+
+    client.force_login(personas.oscar)
+    response = client.post(
+        f"/api/v1/organisations/{personas.uni_a.public_id}/tokens",
+        {"name": "n" * 101, "scopes": ["issue"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["details"]["problems"] == ["name: at most 100 characters"]
+    assert not ApiToken.objects.exists()

@@ -29,9 +29,22 @@ def create_user(
     return create(email, password, display_name=display_name)
 
 
+# The rules below refuse a null (and, for kind and country, any other length) themselves.
+_RULED_FIELDS = frozenset({"slug", "kind", "country"})
+_EXACT_FIELDS = frozenset({"kind", "country"})
+
+
 def _organisation_problems(fields: dict[str, Any]) -> list[str]:
     problems = []
-    if not str(fields.get("name", "")).strip():
+    # What the database would refuse (PostgreSQL: any text longer than its column).
+    for name, value in sorted(fields.items()):
+        model_field = Organisation._meta.get_field(name)
+        limit = model_field.max_length
+        if value is None and name not in _RULED_FIELDS:
+            problems.append(f"{name}: must not be null (an empty text clears it)")
+        elif isinstance(value, str) and name not in _EXACT_FIELDS and limit and len(value) > limit:
+            problems.append(f"{name}: at most {limit} characters")
+    if fields.get("name") is not None and not str(fields["name"]).strip():
         problems.append("name: an organisation needs a name")
     if fields.get("kind") not in OrganisationKind.values:
         problems.append(f"kind: must be one of {', '.join(OrganisationKind.values)}")

@@ -1281,8 +1281,11 @@ def create_api_token(
     if by is not None:
         require(by, organisation, Action.MANAGE_KEYS)
     problems = []
+    name_limit = int(ApiToken._meta.get_field("name").max_length or 0)
     if not name or not name.strip():
         problems.append("name: required")
+    elif len(name.strip()) > name_limit:
+        problems.append(f"name: at most {name_limit} characters")
     unknown = sorted(set(scopes) - set(ApiTokenScope.values))
     if not scopes or unknown:
         problems.append(f"scopes: one or more of {', '.join(ApiTokenScope.values)}")
