@@ -692,7 +692,7 @@ class PreparedAwards:
         self.now = now
         self.signing_pool = signing_pool
         self.outcomes: list[AwardOutcome | None] = [None] * len(requests)
-        [self.first_round, *_] = [*_rounds(requests, range(len(requests))), []]
+        self.first_round = next(_rounds(requests, range(len(requests))), [])
         self.storing: _Storing | None = None
 
 
