@@ -325,12 +325,20 @@ def _child_arguments(options: argparse.Namespace, rows: int) -> list[str]:
 
 
 def _median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    median = dict(runs[0])
-    for key, value in runs[0].items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            median[key] = round(statistics.median(run[key] for run in runs), 3)
-    median["runs"] = runs
-    return median
+    """Each number the median of the runs' (nested ones too), the runs kept as well."""
+
+    def median(values: list[Any]) -> Any:
+        first = values[0]
+        if isinstance(first, dict):
+            return {key: median([value[key] for value in values]) for key in first}
+        numbers = [value for value in values if value is not None]
+        if isinstance(first, int | float) and not isinstance(first, bool) and numbers:
+            return round(statistics.median(numbers), 3)
+        return first
+
+    figures = median(runs)
+    figures["runs"] = runs
+    return dict(figures)
 
 
 def main() -> None:
@@ -370,18 +378,29 @@ def main() -> None:
     if options.json:
         print(json.dumps(figures, indent=2))
         return
-    heading = f"median of {options.runs} runs, " if options.runs > 1 else ""
-    print(f"bulk award of {figures['rows']:,} rows on {figures['database']} ({heading}", end="")
-    print(f"{figures['signing_processes']} signing processes, batches of {figures['batch_size']})")
-    print(f"  upload and validation:               {figures['validate_seconds']:8.2f} s")
-    print(f"  awarding (build, sign, store):       {figures['issue_seconds']:8.2f} s")
-    print(f"  end to end:                          {figures['total_seconds']:8.2f} s")
-    print(f"  awarding rate:                       {figures['rows_per_second']:8.1f} awards/s")
-    print(f"  peak memory (RSS, this process):     {figures['peak_rss_mib']:8.1f} MiB")
-    print(f"    of which before the job:           {figures['peak_rss_mib_before_job']:8.1f} MiB")
+    heading = f", median of {options.runs} runs" if options.runs > 1 else ""
+    print(f"bulk award of {figures['rows']:,} rows on {figures['database']}{heading}")
+    print(f"  signing processes: {figures['signing_processes']}, rows per transaction: ", end="")
+    print(f"{figures['batch_size']}")
+    print(f"  upload and validation:          {figures['validate_seconds']:8.2f} s")
+    print(f"  awarding (build, sign, store):  {figures['issue_seconds']:8.2f} s")
+    print(f"  end to end:                     {figures['total_seconds']:8.2f} s")
+    print(f"  awarding rate:                  {figures['rows_per_second']:8.1f} awards/s")
+    cpu = figures["cpu_seconds"]
+    print("  CPU time (s):")
+    for key, label in (
+        ("validate_this_process", "validation, this process"),
+        ("validate_database_backend", "validation, database backend"),
+        ("issue_this_process", "awarding, this process"),
+        ("issue_signing_workers", "awarding, signing processes"),
+        ("issue_database_backend", "awarding, database backend"),
+    ):
+        if cpu.get(key) is not None:
+            print(f"    {label + ':':34s}{cpu[key]:8.2f}")
+    print(f"  peak memory, this process:      {figures['peak_rss_mib']:8.1f} MiB (whole life)")
     with_workers = figures["peak_rss_mib_with_workers"]
     if with_workers is not None:
-        print(f"  peak memory during the job, workers included: {with_workers:8.1f} MiB")
+        print(f"  peak memory during the job:     {with_workers:8.1f} MiB (signing processes too)")
 
 
 if __name__ == "__main__":
