@@ -3,17 +3,18 @@
 Schemathesis reads the schema the API serves and generates requests for each operation,
 valid ones and invalid ones (wrong types, missing fields, odd Unicode, huge numbers,
 nulls), and sends them to the Django application in-process (WSGI); the VC-API's
-operations are sent to the site's root (/credentials/...) too. Three callers send them:
+operations are sent to the site's root (/credentials/...) too. Four callers send them:
 nobody (anonymous), alice (Uni A's issuer: her session, and Uni A's API token for the
-VC-API) and dave (Uni B's owner: his session and Uni B's API token). Every answer must
+VC-API), oscar (Uni A's owner, who may also change its profile, members, keys and
+tokens) and dave (Uni B's owner: his session and Uni B's API token). Every answer must
 
 - never be a server error (5xx);
 - have a status code, content type, headers and body the schema documents for the
   operation;
 - when it is an error, have the one error shape of docs/platform.md, "Errors".
 
-Generated ids name nothing, so alice's requests are also sent with the ids of the path
-and of the body replaced by Uni A's real objects (her definition, award, token, bulk job,
+Generated ids name nothing, so alice's and oscar's requests are also sent with the ids of
+the path and of the body replaced by Uni A's real objects (her definition, award, token, bulk job,
 wallet credential), and dave's only that way: then he must never succeed in changing any
 of them. The test drives Hypothesis itself, one operation after the other, so that one
 test database and one set of objects serve every operation of a caller.
@@ -163,13 +164,14 @@ def world(personas: Personas, published_definition: Any, settings: Any) -> World
         },
         sessions={
             "alice": _session_cookie(personas.alice),
+            "oscar": _session_cookie(personas.oscar),
             "dave": _session_cookie(personas.dave),
         },
-        tokens={"alice": uni_a_token, "dave": uni_b_token},
+        tokens={"alice": uni_a_token, "oscar": uni_a_token, "dave": uni_b_token},
     )
 
 
-@pytest.fixture(params=["anonymous", "alice", "dave"])
+@pytest.fixture(params=["anonymous", "alice", "oscar", "dave"])
 def caller(request: pytest.FixtureRequest, world: World) -> Caller:
     name = request.param
     if name == "anonymous":
@@ -180,7 +182,7 @@ def caller(request: pytest.FixtureRequest, world: World) -> Caller:
         headers={"X-CSRFToken": CSRF_TOKEN, "Authorization": f"Bearer {world.tokens[name]}"},
         known_ids=world.ids,
         known_body_ids=world.body_ids,
-        also_generated_ids=name == "alice",
+        also_generated_ids=name != "dave",
     )
 
 
@@ -329,13 +331,15 @@ JSON_SCALARS = (
     | st.floats(allow_nan=False)
     | st.text(max_size=40)
 )
-ANY_JSON = st.recursive(
-    JSON_SCALARS,
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
-    ),
-    max_leaves=8,
-)
+
+
+def _json_containers(children: Any) -> Any:
+    return st.lists(children, max_size=3) | st.dictionaries(
+        st.text(max_size=10), children, max_size=3
+    )
+
+
+ANY_JSON = st.recursive(JSON_SCALARS, _json_containers, max_leaves=8)
 DATES = (
     st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat())
     | st.datetimes().map(lambda moment: moment.isoformat())
