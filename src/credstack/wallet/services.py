@@ -134,31 +134,16 @@ def import_credential(
                 % {"limit": verification.size_label(limit)}
             )
         report = verification.verify_submission(upload=original, now=now)
-    credential = _readable_credential(report)
-    content_hash = hashlib.sha256(canonicalize_json(credential)).hexdigest()
-    existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
-    if existing is not None:
-        return ImportResult(existing, created=False)
-    held = WalletCredential(
-        owner=user,
+    return _hold(
+        user,
+        report,
+        now,
         arrival=Arrival.IMPORTED,
         original=original,
         media_type=_media_type(original),
         original_name=(upload_name or "")[:255],
         source_url=source_url,
-        content_hash=content_hash,
-        created_at=now,
     )
-    _describe(held, credential, report, now)
-    try:
-        with transaction.atomic():
-            held.save()
-    except IntegrityError:  # the same credential imported at the same moment elsewhere
-        existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
-        if existing is None:
-            raise
-        return ImportResult(existing, created=False)
-    return ImportResult(held, created=True)
 
 
 def add_issued_credential(
@@ -170,24 +155,49 @@ def add_issued_credential(
     now = now or timezone.now()
     original = json.dumps(credential, ensure_ascii=False).encode("utf-8")
     report = verification.verify_submission(upload=original, now=now)
-    readable = _readable_credential(report)
-    content_hash = hashlib.sha256(canonicalize_json(readable)).hexdigest()
+    return _hold(
+        user,
+        report,
+        now,
+        arrival=Arrival.ISSUED_HERE,
+        original=original,
+        media_type="application/ld+json",
+    )
+
+
+def _hold(
+    user: Any,
+    report: VerificationReport,
+    now: datetime,
+    *,
+    arrival: str,
+    original: bytes,
+    media_type: str,
+    original_name: str = "",
+    source_url: str = "",
+) -> ImportResult:
+    """Keep the credential ``report`` read in ``user``'s wallet, once: a credential the
+    wallet holds already (by its RFC 8785 hash) is returned with ``created=False``."""
+    credential = _readable_credential(report)
+    content_hash = hashlib.sha256(canonicalize_json(credential)).hexdigest()
     existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
     if existing is not None:
         return ImportResult(existing, created=False)
     held = WalletCredential(
         owner=user,
-        arrival=Arrival.ISSUED_HERE,
+        arrival=arrival,
         original=original,
-        media_type="application/ld+json",
+        media_type=media_type,
+        original_name=original_name,
+        source_url=source_url,
         content_hash=content_hash,
         created_at=now,
     )
-    _describe(held, readable, report, now)
+    _describe(held, credential, report, now)
     try:
         with transaction.atomic():
             held.save()
-    except IntegrityError:
+    except IntegrityError:  # the same credential kept at the same moment elsewhere
         existing = WalletCredential.objects.filter(owner=user, content_hash=content_hash).first()
         if existing is None:
             raise
