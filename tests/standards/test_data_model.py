@@ -316,6 +316,25 @@ def test_it_checks_the_context_of_embedded_endorsements() -> None:
     }
 
 
+def test_it_finds_endorsements_at_any_depth_but_not_in_a_context() -> None:
+    credential = _complete()
+    unnamed = {k: v for k, v in credential["issuer"]["endorsement"][0].items() if k != "name"}
+    credential["credentialSubject"]["achievement"]["related"] = [
+        {"id": "urn:uuid:1", "type": ["Related"], "endorsement": [unnamed]}
+    ]
+    # A term definition named "endorsement" in an inline context is not an endorsement.
+    credential["@context"] = [
+        *credential["@context"],
+        {"endorsement": {"@id": "https://example.com/endorsement", "@type": "@id"}},
+    ]
+
+    problems = _paths(credential)
+
+    assert problems == {
+        "$.credentialSubject.achievement.related[0].endorsement[0].name": "MISSING_PROPERTY"
+    }
+
+
 def test_it_accepts_a_plain_verifiable_credential_without_valid_from() -> None:
     credential = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],

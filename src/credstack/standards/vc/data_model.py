@@ -320,26 +320,46 @@ def _model_problems(document: Mapping[str, Any], kind: str, path: str) -> list[P
     return []
 
 
-def _embedded_endorsements(
-    value: Any, parts: list[str | int]
-) -> Iterator[tuple[Any, list[str | int]]]:
-    """Every object under an ``endorsement`` key, outside proofs and CLR credentials."""
-    if isinstance(value, Mapping):
+# Not searched for endorsements: proofs, a CLR's own credentials (checked as
+# credentials) and contexts, whose objects are term definitions, not data.
+_NOT_SEARCHED = frozenset({"@context", "proof", "verifiableCredential"})
+_JSON_SCALARS = (str, int, float, type(None))
+
+
+def _embedded_endorsements(document: Mapping[str, Any]) -> list[tuple[Any, list[str | int]]]:
+    """Every object under an ``endorsement`` key outside proofs, contexts and CLR
+    credentials, with its path, in document order (an endorsement before those it
+    holds).
+
+    Every credential an issuer signs is searched, so the walk visits only objects and
+    arrays and builds the path of a container only when it goes into it."""
+    found: list[tuple[Any, list[str | int]]] = []
+
+    def search(value: Any, parts: list[str | int]) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, (dict, list)) or (
+                    not isinstance(item, _JSON_SCALARS) and isinstance(item, Mapping)
+                ):
+                    search(item, [*parts, index])
+            return
         for key, item in value.items():
-            if key in ("proof", "verifiableCredential"):
+            if key in _NOT_SEARCHED:
                 continue
             if key == "endorsement":
-                items = item if isinstance(item, list) else [item]
-                for index, endorsement in enumerate(items):
-                    where = [*parts, key, index] if isinstance(item, list) else [*parts, key]
+                endorsements = item if isinstance(item, list) else [item]
+                for index, endorsement in enumerate(endorsements):
                     if isinstance(endorsement, Mapping):
-                        yield endorsement, where
-                        yield from _embedded_endorsements(endorsement, where)
-            else:
-                yield from _embedded_endorsements(item, [*parts, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _embedded_endorsements(item, [*parts, index])
+                        where = [*parts, key, index] if isinstance(item, list) else [*parts, key]
+                        found.append((endorsement, where))
+                        search(endorsement, where)
+            elif isinstance(item, (dict, list)) or (
+                not isinstance(item, _JSON_SCALARS) and isinstance(item, Mapping)
+            ):
+                search(item, [*parts, key])
+
+    search(document, [])
+    return found
 
 
 def _validate(document: Any, path: str) -> list[Problem]:
@@ -348,7 +368,7 @@ def _validate(document: Any, path: str) -> list[Problem]:
     kind = credential_kind(document)
     problems = _envelope_problems(document, path)
     problems += _model_problems(document, kind, path)
-    for endorsement, parts in _embedded_endorsements(document, []):
+    for endorsement, parts in _embedded_endorsements(document):
         problems += _envelope_problems(endorsement, json_path(parts, path))
     if kind == CLR_CREDENTIAL:
         subject = document.get("credentialSubject")
