@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from credstack.common.errors import ConflictError, PermissionDeniedError, ValidationFailedError
 from credstack.issuing import services
@@ -325,3 +326,18 @@ def test_a_key_awarded_between_preparing_and_storing_gets_that_award(
     assert outcomes[0].award.pk == meanwhile.pk and not outcomes[0].created
     assert outcomes[1].created
     assert Award.objects.count() == 2
+
+
+@pytest.mark.parametrize("field", ["public_id", "credential_id"])
+def test_the_database_refuses_a_second_award_with_the_same_identifier(
+    personas, published_definition, field: str
+) -> None:
+    first, second = (
+        outcome.award for outcome in batch(published_definition, [learner(1), learner(2)], None)
+    )
+    assert first is not None and second is not None
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.filter(pk=second.pk).update(**{field: getattr(first, field)})
+
+    assert Award.objects.get(pk=second.pk).credential_id == second.credential_id

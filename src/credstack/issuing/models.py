@@ -366,7 +366,9 @@ class Award(models.Model):
     ``suspension_list``/``suspension_index``). Written only by ``services``.
     """
 
-    public_id = models.CharField(max_length=32, unique=True, default=new_award_id, editable=False)
+    # Unique by the constraints in Meta (a unique=True CharField would get a second,
+    # pattern-matching index on PostgreSQL, which no query uses).
+    public_id = models.CharField(max_length=32, default=new_award_id, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
     definition_version = models.ForeignKey(
         DefinitionVersion, on_delete=models.PROTECT, related_name="awards"
@@ -376,7 +378,7 @@ class Award(models.Model):
     recipient_did = models.CharField(max_length=500, blank=True)
     identity_salt = models.CharField(max_length=64, blank=True)
     credential = models.JSONField()
-    credential_id = models.CharField(max_length=64, unique=True)
+    credential_id = models.CharField(max_length=64)
     awarded_at = models.DateTimeField()
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
@@ -391,9 +393,14 @@ class Award(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
-    revocation_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    # Indexed by the one-award-per-bit constraints, which start with the list.
+    revocation_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     revocation_index = models.PositiveIntegerField()
-    suspension_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    suspension_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     suspension_index = models.PositiveIntegerField()
 
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
@@ -405,6 +412,8 @@ class Award(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-awarded_at", "-pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["public_id"], name="one_award_per_public_id"),
+            models.UniqueConstraint(fields=["credential_id"], name="one_award_per_credential_id"),
             models.UniqueConstraint(
                 fields=["organisation", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
