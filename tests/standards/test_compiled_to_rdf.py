@@ -531,6 +531,9 @@ FALLBACKS = {
     "a proof that is a string": credential(proof="urn:proof"),
     "two keys for @id": credential(**{"@id": "urn:a"}),
     "a type that is not a string": credential(type=[{"x": 1}]),
+    "a null type in a nested node": credential(
+        credentialSubject={"type": "AchievementSubject", "alignment": {"type": None}}
+    ),
     "a blank-node type": credential(type=["VerifiableCredential", "_:t"]),
     "a document that is a list": [credential()],
 }

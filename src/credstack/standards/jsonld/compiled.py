@@ -83,6 +83,9 @@ _MAX_INLINE_CONTEXT_CHARS = 65536
 # How many of them are recognised by comparison, before serialising (see _context_key).
 _RECENT_INLINE_CONTEXTS = 4
 
+# A member that is not there (None is JSON null).
+_ABSENT = object()
+
 # Term kinds.
 _PROPERTY = 0
 _ID = 1
@@ -760,14 +763,15 @@ class _Emitter:
 
         # §5.5 steps 10-11: types expand in the context before type-scoped contexts
         # apply; those contexts apply in lexicographical order of the type names.
-        type_names: Any = None
+        # A type given as null is not an absent type: the general path decides on it.
+        type_names: Any = _ABSENT
         for type_key in state.type_keys:
             if type_key in element:
-                if type_names is not None:
+                if type_names is not _ABSENT:
                     raise _FallbackError
                 type_names = element[type_key]
         types: tuple[str, ...] = ()
-        if type_names is not None:
+        if type_names is not _ABSENT:
             types, state = state.typed(type_names)
 
         subject = ""
