@@ -3,6 +3,7 @@ gives, for every member that can change them (W3C vc-di-eddsa vector)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from credstack.standards.dataintegrity.eddsa import _canonical_proof_config, _proof_config_key
 from credstack.standards.dataintegrity.eddsa_jcs_2022 import EDDSA_JCS_2022
 from credstack.standards.dataintegrity.eddsa_rdfc_2022 import EDDSA_RDFC_2022
+from credstack.standards.errors import StandardsError
 from tests.shared_data import read_json, read_text
 
 VECTOR = ("vectors", "w3c-vc-di-eddsa", "eddsa-rdfc-2022")
@@ -59,13 +61,47 @@ def test_it_keys_by_context_and_by_canonicalizer() -> None:
     [
         {"type": "DataIntegrityProof", "created": 5},
         {"type": "DataIntegrityProof", "verificationMethod": {"id": "did:key:z6Mk"}},
-        {"type": "DataIntegrityProof", "@context": [{"@vocab": "urn:ex:"}]},
+        {"type": "DataIntegrityProof", "@context": [{"@vocab": float("nan")}]},
+        {"type": "DataIntegrityProof", "@context": [{"@vocab": {"urn:ex:"}}]},
         {"type": "DataIntegrityProof", "@context": ("https://www.w3.org/ns/credentials/v2",)},
     ],
 )
-def test_it_does_not_remember_configurations_with_other_than_strings(config: Any) -> None:
+def test_it_does_not_remember_configurations_with_other_than_json_strings(config: Any) -> None:
     assert _proof_config_key(config) is None
 
 
 def test_its_memory_is_bounded() -> None:
     assert _canonical_proof_config.cache_info().maxsize == 256
+
+
+# The ELM terms an award carries, as an inline context after the VC and OB contexts.
+INLINE_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    {
+        "elm": "http://data.europa.eu/snb/model/elm/",
+        "EQFLevel": {"@id": "http://data.europa.eu/snb/model/elm/EQFLevel", "@type": "@id"},
+    },
+]
+
+
+def test_it_remembers_configurations_with_an_inline_context_exactly() -> None:
+    document = {"@context": INLINE_CONTEXT}
+    expected = EDDSA_RDFC_2022.canonicalize({**OPTIONS, "@context": INLINE_CONTEXT})
+    copied = {"@context": copy.deepcopy(INLINE_CONTEXT)}
+
+    assert EDDSA_RDFC_2022.configure_proof(OPTIONS, document) == expected
+    hits = _canonical_proof_config.cache_info().hits
+    # Another credential of the batch: its own objects, the same JSON.
+    assert EDDSA_RDFC_2022.configure_proof(OPTIONS, copied) == expected
+    assert _canonical_proof_config.cache_info().hits == hits + 1
+
+
+def test_it_never_answers_for_an_inline_context_that_differs() -> None:
+    assert EDDSA_RDFC_2022.configure_proof(OPTIONS, {"@context": INLINE_CONTEXT})
+    # Redefining a term the VC 2.0 context protects is an error, whatever was remembered.
+    redefining = copy.deepcopy(INLINE_CONTEXT)
+    redefining[2]["DataIntegrityProof"] = {"@id": "https://example.com/Proof"}
+
+    with pytest.raises(StandardsError):
+        EDDSA_RDFC_2022.configure_proof(OPTIONS, {"@context": redefining})

@@ -80,7 +80,7 @@ _MAX_CONTEXT_URLS = 8
 _INLINE_CACHE_LIMIT = 64
 # Longest JSON serialisation of such a list compiled.
 _MAX_INLINE_CONTEXT_CHARS = 65536
-# How many of them are recognised by comparison, before serialising (see _context_key).
+# How many of them are recognised by comparison, before serialising (see context_key).
 _RECENT_INLINE_CONTEXTS = 4
 
 # A member that is not there (None is JSON null).
@@ -440,7 +440,7 @@ def _initial_state(context: Any) -> _State | None:
 # --- Inline context objects ---------------------------------------------------------------
 
 # Context lists holding inline objects, compiled at the top level (parent None) or as an
-# embedded context in a node whose state is the parent, by (id(parent), _context_key).
+# embedded context in a node whose state is the parent, by (id(parent), context_key).
 # Each entry keeps its parent alive, so ids are never reused. Only this index and
 # _states_by_context refer to the states that start from these lists.
 _inline_states: dict[tuple[int, str], tuple[_State | None, _State | None]] = {}
@@ -448,7 +448,7 @@ _inline_states: dict[tuple[int, str], tuple[_State | None, _State | None]] = {}
 
 def _inline_state(parent: _State | None, context: Any) -> _State | None:
     """The state after ``context`` (which holds inline objects); None if not compiled."""
-    key = _context_key(context)
+    key = context_key(context)
     if key is None:
         return None
     entry = _inline_states.get((id(parent), key))
@@ -499,7 +499,7 @@ _recent_inline_contexts: tuple[tuple[Any, tuple[tuple[tuple[Any, ...], type], ..
 _recent_inline_contexts = ()
 
 
-def _context_key(context: Any) -> str | None:
+def context_key(context: Any) -> str | None:
     """A string naming the JSON value ``context`` exactly; None if it is not one.
 
     A context equal to one compiled recently is recognised without serialising it again
