@@ -44,6 +44,7 @@ from credstack.bulk.csv_import import (
 from credstack.bulk.models import BulkJob, BulkRow, JobStatus, RowState
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
 from credstack.common.fast_insert import ModelMaker, insert_new
+from credstack.common.lookups import AnyOf
 from credstack.issuing.batch_signing import SigningPool
 from credstack.issuing.models import DefinitionStatus, DefinitionVersion
 from credstack.issuing.services import (
@@ -133,18 +134,20 @@ def _already_awarded(organisation: Any, keys: list[str]) -> dict[str, str]:
     """Idempotency key -> the award's public id, for keys that already have an award."""
     found: dict[str, str] = dict(
         BulkRow.objects.filter(
-            job__organisation=organisation, state=RowState.ISSUED, idempotency_key__in=keys
+            AnyOf(F("idempotency_key"), keys),
+            job__organisation=organisation,
+            state=RowState.ISSUED,
         ).values_list("idempotency_key", "award_id")
     )
     try:
         award_model = apps.get_model("issuing", "Award")
     except LookupError:  # awards not installed: the bulk rows alone tell
         return found
-    found.update(
-        award_model.objects.filter(organisation=organisation, idempotency_key__in=keys)
-        .exclude(idempotency_key__in=list(found))
-        .values_list("idempotency_key", "public_id")
+    awards = award_model.objects.filter(
+        AnyOf(F("idempotency_key"), [key for key in keys if key not in found]),
+        organisation=organisation,
     )
+    found.update(awards.values_list("idempotency_key", "public_id"))
     return found
 
 

@@ -22,12 +22,14 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from credstack.accounts.models import Organisation, User
 from credstack.accounts.permissions import Action, require
 from credstack.common.errors import ConflictError, CredstackError, ValidationFailedError
 from credstack.common.fast_insert import ModelMaker, insert_new, take_primary_keys
+from credstack.common.lookups import AnyOf
 from credstack.issuing import status_lists
 from credstack.issuing.batch_signing import SigningPool, validate_and_sign
 from credstack.issuing.credential import (
@@ -896,7 +898,7 @@ def _existing_awards(organisation: Organisation, keys: list[str | None]) -> dict
     if not wanted:
         return {}
     found = Award.objects.select_related("definition_version").filter(
-        organisation=organisation, idempotency_key__in=wanted
+        AnyOf(F("idempotency_key"), wanted), organisation=organisation
     )
     return {award.idempotency_key: award for award in found if award.idempotency_key}
 
