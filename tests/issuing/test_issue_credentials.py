@@ -3,11 +3,12 @@ would, stored in one transaction."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from credstack.common.errors import ConflictError, PermissionDeniedError, ValidationFailedError
 from credstack.issuing import services
@@ -341,3 +342,19 @@ def test_the_database_refuses_a_second_award_with_the_same_identifier(
         Award.objects.filter(pk=second.pk).update(**{field: getattr(first, field)})
 
     assert Award.objects.get(pk=second.pk).credential_id == second.credential_id
+
+
+def test_the_signed_credential_is_stored_as_the_json_text_it_was_signed_as(
+    personas, published_definition
+) -> None:
+    [outcome] = batch(published_definition, [learner(1, grade="A")], personas.alice)
+    issued = outcome.award.credential
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT credential FROM issuing_award WHERE id = %s", [outcome.award.pk])
+        [(stored,)] = cursor.fetchall()
+
+    assert stored == json.dumps(issued)
+    again = Award.objects.get(pk=outcome.award.pk).credential
+    assert again == issued and list(again) == list(issued)  # in the order it was signed
+    assert verify(again, fetcher=instance_fetcher(outcome.award), now=NOW).verdict.value == "valid"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from credstack.accounts.models import Organisation
 from credstack.common.errors import ConflictError
+from credstack.common.fields import JsonTextField
 from credstack.common.ids import new_public_id
 
 
@@ -377,7 +378,8 @@ class Award(models.Model):
     recipient_name = models.CharField(max_length=300, blank=True)
     recipient_did = models.CharField(max_length=500, blank=True)
     identity_salt = models.CharField(max_length=64, blank=True)
-    credential = models.JSONField()
+    # Text, not jsonb: kept byte for byte as signed, and cheaper to insert.
+    credential = JsonTextField()
     credential_id = models.CharField(max_length=64)
     awarded_at = models.DateTimeField()
     valid_from = models.DateTimeField()
