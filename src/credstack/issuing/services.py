@@ -7,6 +7,7 @@ the API and the command line cannot forget to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -753,25 +754,11 @@ def store_awards(prepared: PreparedAwards) -> list[AwardOutcome]:
     outcomes = prepared.outcomes
     storing, prepared.storing = prepared.storing, None
     if storing is not None:
-        try:
-            with transaction.atomic():
-                stored = storing.finish(by=prepared.by)
-                announce_awards([award for award in stored.values() if isinstance(award, Award)])
-        except IntegrityError:
-            # Another transaction stored an award with one of the keys since they were
-            # looked up: settle these requests again, from the start.
-            _issue_round(
-                prepared.version,
-                prepared.organisation,
-                prepared.requests,
-                [item.position for item in storing.batch],
-                outcomes,
-                by=prepared.by,
-                now=prepared.now,
-                signing_pool=prepared.signing_pool,
-            )
-        else:
-            _record(stored, outcomes)
+        # On an IntegrityError another transaction stored an award with one of the keys
+        # since they were looked up: these requests stay unsettled, and are settled
+        # again below from the start, with the later rounds.
+        with contextlib.suppress(IntegrityError):
+            _record(storing.finish(by=prepared.by), outcomes)
     later = [position for position, outcome in enumerate(outcomes) if outcome is None]
     for positions in _rounds(prepared.requests, later):
         _issue_round(
@@ -873,6 +860,7 @@ def _issue_round(
             return
         to_store, signer = checked
         try:
+            # The status entries are allocated in this savepoint too.
             with transaction.atomic():
                 stored = _Storing(
                     version,
@@ -882,7 +870,6 @@ def _issue_round(
                     now=now,
                     signing_pool=signing_pool,
                 ).finish(by=by)
-                announce_awards([award for award in stored.values() if isinstance(award, Award)])
         except IntegrityError:
             # Another transaction stored an award with one of the keys between our look
             # and our insert: look again; its requests now get that award.
@@ -1070,9 +1057,17 @@ class _Storing:
             )
 
     def finish(self, *, by: User | None) -> dict[int, Award | CredstackError]:
-        """Insert the signed credentials' awards; the award or the error of each
-        request position. Entries of credentials that could not be signed are given
-        back."""
+        """Insert the signed credentials' awards in a savepoint and announce them
+        (``awards_issued``, after the commit); the award or the error of each request
+        position. Entries of credentials that could not be signed are given back.
+        Raises IntegrityError (nothing stored) when an idempotency key was used
+        meanwhile."""
+        with transaction.atomic():
+            stored = self._insert(by)
+            announce_awards([award for award in stored.values() if isinstance(award, Award)])
+        return stored
+
+    def _insert(self, by: User | None) -> dict[int, Award | CredstackError]:
         outcome: dict[int, Award | CredstackError] = {}
         unused: list[tuple[StatusList, int]] = []
         new_award = ModelMaker(Award)
