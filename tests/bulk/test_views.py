@@ -261,6 +261,27 @@ def test_the_bad_rows_are_paginated(
     assert lines_in(last, "bad-rows") == [8]
 
 
+def test_the_list_of_uploads_is_paginated_newest_first(
+    client: Client,
+    personas: Personas,
+    version: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "JOBS_PER_PAGE", 2)
+    for number in range(3):
+        create_bulk_job(version, COHORT, by=personas.alice, file_name=f"cohort{number}.csv")
+    signed_in(client, personas.alice)
+
+    first = client.get(BULK).content.decode()
+    second = client.get(BULK, {"page": "2"}).content.decode()
+
+    assert re.findall(r"cohort\d\.csv", first) == ["cohort2.csv", "cohort1.csv"]
+    assert 'aria-label="Pages of uploads"' in first and "Page 1 of 2" in first
+    assert '?page=2">Next page' in first
+    assert re.findall(r"cohort\d\.csv", second) == ["cohort0.csv"]
+    assert "Page 2 of 2" in second and "Previous page" in second
+
+
 def test_the_preview_of_a_large_bad_file_stays_small(
     client: Client, personas: Personas, version: Any
 ) -> None:
