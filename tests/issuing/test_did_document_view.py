@@ -15,6 +15,7 @@ def test_it_serves_every_key_at_the_did_web_path(personas, client):
     response = client.get("/orgs/uni-a/did.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/did+json"
+    assert response["Access-Control-Allow-Origin"] == "*"  # resolvers in browsers
     document = response.json()
     assert document["id"] == "did:web:credstack.test:orgs:uni-a"
     assert [method["publicKeyMultibase"] for method in document["verificationMethod"]] == [

@@ -336,6 +336,7 @@ def test_the_instance_did_document_serves_the_key_that_signed(
     response = client.get("/.well-known/did.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/did+json"
+    assert response["Access-Control-Allow-Origin"] == "*"  # resolvers in browsers
     document = response.json()
     assert document["id"] == INSTANCE_DID
     assert [m["publicKeyMultibase"] for m in document["verificationMethod"]] == [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, JsonResponse
 
 from credstack.issuing.instance_identity import instance_did_document, instance_did_document_path
+from credstack.issuing.views import did_document_response
 
 
 def instance_did_document_view(request: HttpRequest) -> JsonResponse:
@@ -17,7 +18,4 @@ def instance_did_document_view(request: HttpRequest) -> JsonResponse:
     document = instance_did_document()
     if document is None:
         raise Http404("no DID document here")
-    response = JsonResponse(document, content_type="application/did+json")
-    response["Cache-Control"] = "public, max-age=300"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return did_document_response(document)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -29,6 +30,12 @@ def organisation_did_document(request: HttpRequest, slug: str) -> JsonResponse:
     document = did_document(organisation) if organisation is not None else None
     if document is None:
         raise Http404("no did:web DID document here")
+    return did_document_response(document)
+
+
+def did_document_response(document: dict[str, Any]) -> JsonResponse:
+    """A DID document as resolvers fetch it: any origin may read it, caches keep it for
+    five minutes."""
     response = JsonResponse(document, content_type="application/did+json")
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
