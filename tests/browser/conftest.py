@@ -19,7 +19,14 @@ import pytest
 
 from tests.verification.conftest import no_rate_limit, signed, status_list
 
-__all__ = ["axe_violations", "browser", "no_rate_limit", "signed", "status_list"]
+__all__ = [
+    "axe_violations",
+    "browser",
+    "no_rate_limit",
+    "response_sizes",
+    "signed",
+    "status_list",
+]
 
 CHROMIUM = os.environ.get("CREDSTACK_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -102,6 +109,13 @@ def no_script_page(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+
+
+def response_sizes(page: Any) -> list[int]:
+    """The body size of every response ``page`` receives from now on (a page's weight)."""
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(len(response.body())))
+    return sizes
 
 
 def axe_violations(page: Any, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[Any]:

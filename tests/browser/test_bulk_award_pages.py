@@ -13,7 +13,7 @@ from credstack.bulk.models import BulkJob, JobStatus
 from credstack.bulk.services import create_bulk_job, run_bulk_job
 from credstack.issuing.models import Award, AwardStatus
 from credstack.issuing.services import issue_credential
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, response_sizes
 from tests.conftest import Personas
 
 COHORT = (
@@ -115,8 +115,7 @@ def test_a_running_job_page_follows_the_job_to_its_end(
     )
     BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_by=personas.alice)
     sign_in(page, live_server, "/orgs/uni-a/")
-    sizes: list[int] = []
-    page.on("response", lambda response: sizes.append(len(response.body())))
+    sizes = response_sizes(page)
     page.goto(f"{live_server.url}/orgs/uni-a/bulk/{job.public_id}/")
     page.wait_for_load_state("networkidle")
     assert 0 < sum(sizes) < 300 * 1024
@@ -165,8 +164,7 @@ def test_typing_in_the_awards_search_narrows_the_table(
     ):
         issue_credential(version, recipient_email=email, recipient_name=name, by=personas.alice)
     sign_in(page, live_server, "/orgs/uni-a/")
-    sizes: list[int] = []
-    page.on("response", lambda response: sizes.append(len(response.body())))
+    sizes = response_sizes(page)
     page.goto(f"{live_server.url}/orgs/uni-a/awards/")
     page.wait_for_load_state("networkidle")
     assert 0 < sum(sizes) < 300 * 1024

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from credstack.standards import bake
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, response_sizes
 from tests.verification.credentials import SignedSet
 from tests.verification.images import SVG_WITH_SCRIPT, blank_png
 
@@ -120,8 +120,7 @@ def test_it_fits_a_360_pixel_phone(
 
 
 def test_the_first_load_is_under_300_kb(page: Any, live_server: Any) -> None:
-    sizes: list[int] = []
-    page.on("response", lambda response: sizes.append(len(response.body())))
+    sizes = response_sizes(page)
     open_verifier(page, live_server)
     page.wait_for_load_state("networkidle")
     assert 0 < sum(sizes) < 300 * 1024
